@@ -1,0 +1,57 @@
+"""lossbook: the logistic-regression loss, derived in the course's notebooks and kept here.
+
+Everything a notebook derives lives in a small module named for what it holds:
+
+- :mod:`lossbook.stable`: sigmoid, softplus, log-sigmoid, sigmoid' (notebooks 01, 04)
+- :mod:`lossbook.objective`: the loss J, its gradient and Hessian (notebooks 02, 05, 07)
+- :mod:`lossbook.optimize`: gradient descent and Newton's method (notebooks 06, 07)
+- :mod:`lossbook.data`: the opening example's data and split (notebook 00)
+
+``lossbook.plots`` (matplotlib) is not imported here, so ``import lossbook`` stays light.
+"""
+
+from .data import add_intercept, make_data, make_separable_data, train_test_split
+from .objective import (
+    gradient,
+    hessian,
+    loss,
+    loss_and_gradient,
+    per_sample_loss,
+    predict_proba,
+    residual,
+)
+from .optimize import (
+    ConvergenceWarning,
+    OptimizeResult,
+    SeparationWarning,
+    gradient_descent,
+    newton,
+    smoothness_constant,
+)
+from .stable import log_sigmoid, sigmoid, sigmoid_derivative, softplus
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConvergenceWarning",
+    "OptimizeResult",
+    "SeparationWarning",
+    "add_intercept",
+    "gradient",
+    "gradient_descent",
+    "hessian",
+    "log_sigmoid",
+    "loss",
+    "loss_and_gradient",
+    "make_data",
+    "make_separable_data",
+    "newton",
+    "per_sample_loss",
+    "predict_proba",
+    "residual",
+    "sigmoid",
+    "sigmoid_derivative",
+    "smoothness_constant",
+    "softplus",
+    "train_test_split",
+]

@@ -1,0 +1,195 @@
+r"""Optimisers that minimise J(θ): gradient descent (notebook 06) and Newton/IRLS (notebook 07).
+
+Both return an :class:`OptimizeResult`. Both check the labels once, then call the blocked
+evaluator of :mod:`lossbook.objective` once per step.
+"""
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validate import (
+    check_l2,
+    check_labels,
+    check_positive_float,
+    check_positive_int,
+    check_theta,
+    check_X,
+)
+from .objective import evaluate
+
+__all__ = [
+    "ConvergenceWarning",
+    "OptimizeResult",
+    "SeparationWarning",
+    "gradient_descent",
+    "newton",
+    "smoothness_constant",
+]
+
+
+class ConvergenceWarning(UserWarning):
+    """An optimiser stopped before the gradient norm fell below its tolerance."""
+
+
+class SeparationWarning(ConvergenceWarning):
+    """The data are linearly separable: the unpenalised loss has no finite minimum."""
+
+
+@dataclass
+class OptimizeResult:
+    """What an optimiser found.
+
+    Attributes: ``theta`` (the final parameters), ``n_iter`` (steps taken), ``converged``
+    (the gradient norm fell below the tolerance), ``history`` (J at the start and after
+    every step, so ``len(history) == n_iter + 1``), ``grad_norm`` (the final ‖∇J‖) and
+    ``message`` (why it stopped).
+    """
+
+    theta: np.ndarray
+    n_iter: int
+    converged: bool
+    history: np.ndarray
+    grad_norm: float
+    message: str = field(default="")
+
+
+def _prepare(X, y, theta0, l2):
+    X = check_X(X)
+    y_is_one = check_labels(y, X.shape[0])
+    l2 = check_l2(l2)
+    if theta0 is None:
+        theta = np.zeros(X.shape[1], dtype=np.result_type(X.dtype, np.float32))
+    else:
+        theta = check_theta(theta0, X.shape[1]).copy()
+    return X, y_is_one, theta, l2
+
+
+def gradient_descent(X, y, learning_rate, num_iterations, theta0=None, l2=0.0, tol=1e-8):
+    r"""Minimise J by fixed-step gradient descent: :math:`\theta \leftarrow \theta - \eta\nabla J(\theta)`.
+
+    Takes at most ``num_iterations`` steps of size ``learning_rate`` (η) from ``theta0``
+    (zeros by default), stopping early once :math:`\lVert\nabla J\rVert \le` ``tol``. A step
+    of η <= 1/L, with L from :func:`smoothness_constant`, never increases J (notebook 06).
+
+    >>> from lossbook.data import make_data
+    >>> X, y = make_data()
+    >>> result = gradient_descent(X, y, learning_rate=0.01, num_iterations=1000)
+    >>> result.n_iter, result.converged, len(result.history)
+    (1000, False, 1001)
+    >>> result.theta.round(3)
+    array([0.383, 0.835, 1.598])
+    """
+    X, y_is_one, theta, l2 = _prepare(X, y, theta0, l2)
+    learning_rate = check_positive_float(learning_rate, "learning_rate")
+    num_iterations = check_positive_int(num_iterations, "num_iterations")
+    if tol < 0:
+        raise ValueError(f"tol must be >= 0, got {tol}")
+    history = []
+    message = f"reached num_iterations={num_iterations}"
+    for n_iter in range(num_iterations + 1):
+        J, grad, _ = evaluate(theta, X, y_is_one, l2)
+        history.append(J)
+        grad_norm = float(np.linalg.norm(grad))
+        if grad_norm <= tol:
+            message = f"gradient norm {grad_norm:.3g} <= tol={tol:g}"
+            break
+        if n_iter == num_iterations:
+            break
+        step = learning_rate * grad
+        if not np.isfinite(step).all() or not np.isfinite(theta - step).all():
+            message = "diverged: theta overflowed (the learning rate is too large)"
+            break
+        theta -= step
+    return OptimizeResult(
+        theta, n_iter, grad_norm <= tol, np.array(history), grad_norm, message
+    )
+
+
+def _newton_direction(grad, hess):
+    """Solve H p = -g; fall back to least squares where H is numerically singular."""
+    try:
+        return -np.linalg.solve(hess, grad)
+    except np.linalg.LinAlgError:
+        return -np.linalg.lstsq(hess, grad, rcond=None)[0]
+
+
+def newton(X, y, l2=0.0, tol=1e-10, max_iter=50, theta0=None):
+    r"""Minimise J by Newton's method (IRLS) with a backtracking line search.
+
+    Each step solves :math:`\nabla^2 J\,p = -\nabla J` and takes
+    :math:`\theta \leftarrow \theta + \alpha p`, halving α from 1 until J decreases enough
+    (Armijo's condition). It stops once :math:`\lVert\nabla J\rVert <` ``tol``; near the
+    minimum the number of correct digits doubles per step (notebook 07).
+
+    If an iterate classifies every sample correctly (all margins positive) and ``l2 == 0``,
+    the data are linearly separable and no finite minimum exists: it stops there with a
+    :class:`SeparationWarning` and ``converged=False`` instead of chasing θ to infinity.
+
+    >>> from lossbook.data import make_data
+    >>> X, y = make_data()
+    >>> result = newton(X, y)
+    >>> result.converged, result.n_iter < 15
+    (True, True)
+    """
+    X, y_is_one, theta, l2 = _prepare(X, y, theta0, l2)
+    max_iter = check_positive_int(max_iter, "max_iter")
+    tol = check_positive_float(tol, "tol")
+    J, grad, hess, max_t = evaluate(theta, X, y_is_one, l2, want_hess=True, want_margin=True)
+    history = [J]
+    converged = False
+    message = f"reached max_iter={max_iter}"
+    for n_iter in range(max_iter + 1):
+        grad_norm = float(np.linalg.norm(grad))
+        if l2 == 0 and max_t < 0:
+            message = (
+                "the data are linearly separable: theta classifies every sample correctly, "
+                "so J has no finite minimum (J -> 0 as |theta| -> inf); use l2 > 0"
+            )
+            warnings.warn(message, SeparationWarning, stacklevel=2)
+            break
+        if grad_norm < tol:
+            converged = True
+            message = f"gradient norm {grad_norm:.3g} < tol={tol:g}"
+            break
+        if n_iter == max_iter:
+            warnings.warn(f"newton: {message}, |grad J| = {grad_norm:.3g}", ConvergenceWarning,
+                          stacklevel=2)
+            break
+        direction = _newton_direction(grad, hess)
+        slope = float(grad @ direction)
+        alpha = 1.0
+        while True:
+            trial = theta + alpha * direction
+            J_new, grad_new, hess_new, max_t_new = evaluate(
+                trial, X, y_is_one, l2, want_hess=True, want_margin=True
+            )
+            if J_new <= J + 1e-4 * alpha * slope or alpha < 1e-10:
+                break
+            alpha /= 2
+        if J_new > J:  # no decrease even for a tiny step: rounding has the last word
+            message = f"line search failed to decrease J, |grad J| = {grad_norm:.3g}"
+            warnings.warn(f"newton: {message}", ConvergenceWarning, stacklevel=2)
+            break
+        theta, J, grad, hess, max_t = trial, J_new, grad_new, hess_new, max_t_new
+        history.append(J)
+    return OptimizeResult(theta, len(history) - 1, converged, np.array(history),
+                          grad_norm, message)
+
+
+def smoothness_constant(X, l2=0.0):
+    r"""An upper bound L on the curvature of J: :math:`L = \lambda_{\max}(X^\top X)/(4m) + \lambda`.
+
+    Since :math:`\sigma'(z) \le 1/4`, :math:`\nabla^2 J \preceq X^\top X/(4m) + \lambda I`,
+    so J is L-smooth and gradient descent with step 1/L never increases J (notebook 06).
+
+    >>> smoothness_constant(np.array([[1.0, 1.0], [1.0, -1.0]]))  # X.T @ X = 2 I
+    0.25
+    """
+    X = check_X(X)
+    l2 = check_l2(l2)
+    gram = X.T @ X
+    if not np.isfinite(gram).all():
+        raise ValueError("X contains NaN or infinity, or X.T @ X overflows")
+    return float(np.linalg.eigvalsh(gram)[-1]) / (4 * X.shape[0]) + l2
