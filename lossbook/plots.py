@@ -9,7 +9,7 @@ matplotlib.
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["COLORS", "plot_data", "plot_history"]
+__all__ = ["COLORS", "plot_boundary", "plot_data", "plot_history"]
 
 # Okabe & Ito (2008), "Color Universal Design".
 COLORS = {
@@ -58,4 +58,38 @@ def plot_data(X, y, ax=None, title=None):
     ax.legend(loc="best")
     if title:
         ax.set_title(title)
+    return ax
+
+
+def plot_boundary(theta, ax=None, p=0.5, label=None, color=None, linestyle="-"):
+    r"""Draw the line where the model predicts probability p, on a plot of two features.
+
+    With :math:`z = \theta_0 + \theta_1 x_1 + \theta_2 x_2`, :math:`\sigma(z) = p` exactly
+    where :math:`z = \log\frac{p}{1-p}`; for the default p = 0.5 that is the decision
+    boundary :math:`\theta^\top x = 0` (notebook 01). The line spans the axes' current
+    x-range (draw the data first), and the axis limits are kept.
+    """
+    from .stable import logit
+
+    ax = _axes(ax, figsize=(5, 5))
+    theta = np.asarray(theta, dtype=float)
+    if theta.shape != (3,):
+        raise ValueError(f"theta must be (intercept, theta_1, theta_2), got shape {theta.shape}")
+    level = float(logit(p))
+    if not np.isfinite(level):
+        raise ValueError(f"p must lie strictly between 0 and 1, got {p!r}")
+    xlim, ylim = ax.get_xlim(), ax.get_ylim()
+    t0, t1, t2 = theta
+    style = dict(color=color or COLORS["black"], linestyle=linestyle, label=label)
+    if t2 != 0:
+        x1 = np.array(xlim)
+        ax.plot(x1, (level - t0 - t1 * x1) / t2, **style)
+    elif t1 != 0:
+        ax.plot([(level - t0) / t1] * 2, ylim, **style)
+    else:
+        raise ValueError("theta_1 = theta_2 = 0: the prediction does not depend on x, no line")
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    if label:
+        ax.legend(loc="best")
     return ax
