@@ -9,7 +9,7 @@ matplotlib.
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["COLORS", "plot_boundary", "plot_data", "plot_history"]
+__all__ = ["COLORS", "plot_boundary", "plot_data", "plot_history", "shade_where"]
 
 # Okabe & Ito (2008), "Color Universal Design".
 COLORS = {
@@ -92,4 +92,17 @@ def plot_boundary(theta, ax=None, p=0.5, label=None, color=None, linestyle="-"):
     ax.set_ylim(ylim)
     if label:
         ax.legend(loc="best")
+    return ax
+
+
+def shade_where(ax, x, mask, label=None, color=None, alpha=0.2):
+    """Shade the vertical bands of ax over the x where mask is True, from bottom to top.
+
+    For marking a region of the horizontal axis, e.g. where a second derivative is negative
+    (notebook 03). x must be sorted; the band is drawn between neighbouring x that are both
+    in the mask.
+    """
+    ax.fill_between(np.asarray(x), 0, 1, where=np.asarray(mask, dtype=bool),
+                    transform=ax.get_xaxis_transform(), color=color or COLORS["vermillion"],
+                    alpha=alpha, linewidth=0, label=label)
     return ax
