@@ -68,7 +68,7 @@ def _terms(z, y_is_one, want_loss=True):
     """
     sign = np.where(y_is_one, -1.0, 1.0).astype(z.dtype, copy=False)
     t = np.multiply(z, sign, out=z)
-    e = np.copysign(t, -1.0)  # -|t|
+    e = np.copysign(t, -1.0, out=np.empty_like(t))  # -|t|
     np.exp(e, out=e)
     u = e + 1.0
     inv_u = np.divide(1.0, u)
@@ -126,7 +126,13 @@ def _penalty_terms(theta, l2):
     """The penalty's value and gradient; the intercept theta[0] is not penalised."""
     pen_grad = l2 * theta
     pen_grad[0] = 0.0
-    return 0.5 * l2 * float(theta[1:] @ theta[1:]), pen_grad
+    if l2 == 0:
+        return 0.0, pen_grad
+    with np.errstate(over="ignore"):
+        value = 0.5 * l2 * float(theta[1:] @ theta[1:])
+    if not np.isfinite(value):
+        raise ValueError("the penalty (l2/2)|theta[1:]|^2 overflows: theta is too large")
+    return value, pen_grad
 
 
 def _accumulate(theta, X, y_is_one, want_loss, want_grad, want_hess, want_margin=False):
@@ -137,20 +143,23 @@ def _accumulate(theta, X, y_is_one, want_loss, want_grad, want_hess, want_margin
     grad = np.zeros(d, dtype) if want_grad else None
     hess = np.zeros((d, d), dtype) if want_hess else None
     step = _block_rows(X)
-    for start in range(0, m, step):
-        Xb = X[start : start + step]
-        yb = y_is_one[start : start + step]
-        z = np.asarray(Xb @ theta, dtype=dtype)
-        if want_hess:
-            hess += Xb.T @ (Xb * sigmoid_derivative(z)[:, None])
-        if want_loss or want_grad:
-            losses, r = _terms(z, yb, want_loss)  # z now holds t
-            if want_margin:
-                max_t = max(max_t, float(z.max()))
-            if want_loss:
-                total += float(losses.sum())
-            if want_grad:
-                grad += Xb.T @ r
+    # NaN/inf in X (or X @ theta overflowing) shows up as a non-finite result, which the
+    # caller turns into a ValueError that names it; numpy's warnings would only be noise.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, m, step):
+            Xb = X[start : start + step]
+            yb = y_is_one[start : start + step]
+            z = np.asarray(Xb @ theta, dtype=dtype)
+            if want_hess:
+                hess += Xb.T @ (Xb * sigmoid_derivative(z)[:, None])
+            if want_loss or want_grad:
+                losses, r = _terms(z, yb, want_loss)  # z now holds t
+                if want_margin:
+                    max_t = max(max_t, float(z.max()))
+                if want_loss:
+                    total += float(losses.sum())
+                if want_grad:
+                    grad += Xb.T @ r
     return total, grad, hess, max_t
 
 
@@ -165,7 +174,9 @@ def evaluate(theta, X, y_is_one, l2, want_grad=True, want_hess=False, want_margi
     total, grad, hess, max_t = _accumulate(
         theta, X, y_is_one, True, want_grad, want_hess, want_margin
     )
-    check_finite_result(total if grad is None else grad, X)
+    check_finite_result(total, X)
+    if grad is not None:
+        check_finite_result(grad, X)
     pen, pen_grad = _penalty_terms(theta, l2)
     if grad is not None:
         grad /= m
@@ -182,7 +193,8 @@ def loss_and_gradient(theta, X, y, l2=0.0):
     r"""The loss J(θ) and its gradient, in one pass over X.
 
     Returns ``(J, grad)`` with
-    :math:`J = \frac{1}{m}\sum_i \operatorname{softplus}(t_i) + \frac{\lambda}{2}\lVert\theta_{1:}\rVert^2`
+    :math:`J = \frac{1}{m}\sum_i \operatorname{softplus}(t_i)
+    + \frac{\lambda}{2}\lVert\theta_{1:}\rVert^2`
     and :math:`\nabla J = \frac{1}{m}X^\top(\sigma(X\theta) - y) + \lambda[0,\theta_{1:}]`,
     where :math:`t_i = \pm z_i` (see :func:`per_sample_loss`). Suitable for
     ``scipy.optimize.minimize(loss_and_gradient, theta0, args=(X, y), jac=True)``.
@@ -219,7 +231,7 @@ def loss(theta, X, y, l2=0.0):
 
 
 def gradient(theta, X, y, l2=0.0):
-    r"""The gradient :math:`\nabla J(\theta) = \frac{1}{m}X^\top(\sigma(X\theta) - y) + \lambda[0, \theta_{1:}]`.
+    r"""The gradient of J, :math:`\frac{1}{m}X^\top(\sigma(X\theta) - y) + \lambda[0, \theta_{1:}]`.
 
     Two matrix-vector products and the residual :math:`\sigma(z) - y`, computed without
     cancellation. Derived in notebook 05.
@@ -237,7 +249,7 @@ def gradient(theta, X, y, l2=0.0):
 
 
 def hessian(theta, X, y, l2=0.0):
-    r"""The Hessian :math:`\nabla^2 J = \frac{1}{m}X^\top S X + \lambda\operatorname{diag}(0,1,\dots,1)`.
+    r"""The Hessian :math:`\nabla^2 J = \frac{1}{m}X^\top S X + \lambda\,\mathrm{diag}(0,1,\dots,1)`.
 
     :math:`S = \operatorname{diag}(\sigma(z_i)\sigma(-z_i))` does not depend on y; it is
     positive semi-definite, which is why J is convex. Derived in notebook 07.

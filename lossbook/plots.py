@@ -9,7 +9,15 @@ matplotlib.
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["COLORS", "plot_boundary", "plot_data", "plot_history", "shade_where"]
+__all__ = [
+    "COLORS",
+    "plot_boundary",
+    "plot_contours",
+    "plot_data",
+    "plot_history",
+    "plot_path",
+    "shade_where",
+]
 
 # Okabe & Ito (2008), "Color Universal Design".
 COLORS = {
@@ -105,4 +113,51 @@ def shade_where(ax, x, mask, label=None, color=None, alpha=0.2):
     ax.fill_between(np.asarray(x), 0, 1, where=np.asarray(mask, dtype=bool),
                     transform=ax.get_xaxis_transform(), color=color or COLORS["vermillion"],
                     alpha=alpha, linewidth=0, label=label)
+    return ax
+
+
+def plot_contours(f, xlim, ylim, ax=None, levels=12, n=81, labels=("θ₁", "θ₂"), title=None):
+    r"""Contour lines of a function of two parameters, such as J over a 2-parameter slice.
+
+    f takes a parameter vector ``np.array([a, b])`` and returns a number (e.g.
+    ``lambda t: loss(t, X, y)`` for a 2-column X); it is evaluated on an n x n grid over
+    xlim x ylim. An int ``levels`` gives that many lines spaced geometrically above the
+    grid's minimum (dense near the bottom of a valley, sparse up its walls); an array gives
+    the levels themselves. The contour lines are labelled with their values (notebook 06).
+    """
+    ax = _axes(ax, figsize=(5.5, 5))
+    a = np.linspace(*xlim, n)
+    b = np.linspace(*ylim, n)
+    values = np.array([[f(np.array([ai, bj])) for ai in a] for bj in b], dtype=float)
+    if np.ndim(levels) == 0:
+        low, high = values.min(), values.max()
+        levels = low + (high - low) * np.geomspace(2e-3, 1, int(levels))
+    lines = ax.contour(a, b, values, levels=levels, colors=COLORS["black"], linewidths=0.7,
+                       alpha=0.6)
+    ax.clabel(lines, fontsize=7, fmt="%.3g")
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_path(path, ax=None, label=None, color=None, marker="o"):
+    """Draw an optimiser's path through two parameters: a line through its iterates.
+
+    path is a (k, 2) array of iterates, first row the start. Each iterate is marked while
+    there are at most 60 of them (so a single step stays visible); the start is a hollow
+    circle and the end a filled marker (notebook 06).
+    """
+    ax = _axes(ax, figsize=(5.5, 5))
+    path = np.asarray(path, dtype=float)
+    if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
+        raise ValueError(f"path must be a (k, 2) array of iterates, got shape {path.shape}")
+    color = color or COLORS["vermillion"]
+    ax.plot(path[:, 0], path[:, 1], color=color, linewidth=1.5, label=label,
+            marker=marker if len(path) <= 60 else None, markersize=3)
+    ax.plot(*path[0], marker="o", markersize=7, markerfacecolor="none", color=color)
+    ax.plot(*path[-1], marker=marker, markersize=7, color=color)
+    if label:
+        ax.legend(loc="best")
     return ax

@@ -1,0 +1,91 @@
+"""The opening example's data and split, against the program and scikit-learn."""
+
+import numpy as np
+import pytest
+from sklearn.model_selection import train_test_split as sk_train_test_split
+
+import lossbook as lb
+
+
+def test_make_data_is_the_opening_program():
+    # The opening lesson's own lines, with the legacy global seed.
+    np.random.seed(42)  # noqa: NPY002 - the lesson's own legacy calls, on purpose
+    X = np.random.randn(100, 2)  # noqa: NPY002
+    X = np.hstack([np.ones((100, 1)), X])
+    y = (X @ np.array([1, 2, 3]) + np.random.randn(100) * 0.2) > 0  # noqa: NPY002
+    X_lb, y_lb = lb.make_data()
+    np.testing.assert_array_equal(X_lb, X)
+    np.testing.assert_array_equal(y_lb, y)
+    assert y_lb.dtype == bool
+
+
+def test_make_data_other_sizes():
+    X, y = lb.make_data(m=7, n=4, theta_true=(0, 1, 1, 1, 1), noise=0.0, seed=1)
+    assert X.shape == (7, 5) and y.shape == (7,)
+    np.testing.assert_array_equal(X[:, 0], 1.0)
+    np.testing.assert_array_equal(y, X @ np.array([0, 1, 1, 1, 1]) > 0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"m": 0}, "m must be > 0"),
+        ({"n": 3}, "theta_true must have n \\+ 1 = 4"),
+        ({"noise": -1.0}, "noise must be"),
+        ({"m": 2.5}, "whole number"),
+    ],
+)
+def test_make_data_bad_arguments(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        lb.make_data(**kwargs)
+
+
+@pytest.mark.parametrize("m", [5, 10, 99, 100, 101, 1000])
+@pytest.mark.parametrize("test_size", [0.2, 0.25, 0.5, 0.33, 3])
+@pytest.mark.parametrize("seed", [0, 42, 2024])
+def test_split_is_scikit_learns(m, test_size, seed):
+    rng = np.random.default_rng(m)
+    X = rng.standard_normal((m, 3))
+    y = rng.random(m) < 0.5
+    ours = lb.train_test_split(X, y, test_size=test_size, random_state=seed)
+    theirs = sk_train_test_split(X, y, test_size=test_size, random_state=seed)
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_split_defaults_are_the_opening_examples():
+    X, y = lb.make_data()
+    ours = lb.train_test_split(X, y)
+    theirs = sk_train_test_split(X, y, test_size=0.2, random_state=42)
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("test_size", [0.0, 1.0, 1.5, 0, 10, "0.2", True])
+def test_split_bad_sizes(test_size):
+    X, y = np.zeros((10, 2)), np.zeros(10)
+    with pytest.raises(ValueError, match="test_size"):
+        lb.train_test_split(X, y, test_size=test_size)
+
+
+def test_split_length_mismatch():
+    with pytest.raises(ValueError, match="y has 9 rows but X has 10"):
+        lb.train_test_split(np.zeros((10, 2)), np.zeros(9))
+
+
+def test_add_intercept():
+    X = np.array([[2, 3], [4, 5]])
+    out = lb.add_intercept(X)
+    np.testing.assert_array_equal(out, [[1, 2, 3], [1, 4, 5]])
+    assert out.dtype == np.float64
+    assert lb.add_intercept(X.astype(np.float32)).dtype == np.float32
+    np.testing.assert_array_equal(X, [[2, 3], [4, 5]])  # not modified
+    with pytest.raises(ValueError, match="2-D"):
+        lb.add_intercept(np.zeros(3))
+
+
+def test_separable_data_is_separable():
+    X, y = lb.make_separable_data(m=200, seed=3)
+    theta = np.array([0.0, 1.0, 1.0])
+    margins = np.where(y, 1, -1) * (X @ theta)
+    assert margins.min() > 0.2  # a gap around the boundary

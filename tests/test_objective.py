@@ -1,0 +1,263 @@
+"""The loss J, its gradient and Hessian: properties, references, bad input."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import lossbook as lb
+from lossbook import objective
+
+RAISE = {"over": "raise", "invalid": "raise", "divide": "raise"}
+
+
+def naive_loss(theta, X, y, l2=0.0):
+    """The textbook formula, for moderate logits only."""
+    p = 1 / (1 + np.exp(-(X @ theta)))
+    y = np.asarray(y, dtype=float)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)) + 0.5 * l2 * theta[1:] @ theta[1:]
+
+
+# --- strategies: small problems with moderate values, so finite differences are meaningful
+@st.composite
+def problems(draw, max_m=30, max_d=4):
+    m = draw(st.integers(1, max_m))
+    d = draw(st.integers(1, max_d))
+    elems = st.floats(-3, 3, allow_nan=False, allow_subnormal=False)
+    X = draw(arrays(np.float64, (m, d), elements=elems))
+    X[:, 0] = 1.0
+    theta = draw(arrays(np.float64, d, elements=elems))
+    y = draw(arrays(np.bool_, m))
+    l2 = draw(st.sampled_from([0.0, 0.1, 2.0]))
+    return theta, X, y, l2
+
+
+def central_differences(f, theta, h):
+    out = []
+    for j in range(theta.size):
+        e = np.zeros_like(theta)
+        e[j] = h
+        out.append((f(theta + e) - f(theta - e)) / (2 * h))
+    return np.array(out)
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems())
+def test_gradient_matches_central_differences(problem):
+    theta, X, y, l2 = problem
+    numeric = central_differences(lambda t: lb.loss(t, X, y, l2), theta, 1e-6)
+    np.testing.assert_allclose(lb.gradient(theta, X, y, l2), numeric, rtol=1e-5, atol=1e-7)
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems())
+def test_hessian_matches_differences_of_the_gradient(problem):
+    theta, X, y, l2 = problem
+    H = lb.hessian(theta, X, y, l2)
+    numeric = central_differences(lambda t: lb.gradient(t, X, y, l2), theta, 1e-6).T
+    np.testing.assert_allclose(H, numeric, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(H, H.T, rtol=0, atol=1e-15)
+    assert np.linalg.eigvalsh(H).min() >= -1e-12  # convex
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems())
+def test_loss_nonnegative_and_label_symmetric(problem):
+    theta, X, y, l2 = problem
+    J = lb.loss(theta, X, y, l2)
+    assert J >= 0
+    # Flipping every label is the same as flipping the model's sign.
+    np.testing.assert_allclose(lb.loss(-theta, X, ~y, l2), J, rtol=1e-12, atol=1e-15)
+
+
+@settings(max_examples=40, deadline=None)
+@given(problems(), st.randoms(use_true_random=False))
+def test_invariant_to_sample_order(problem, rnd):
+    theta, X, y, l2 = problem
+    perm = np.array(rnd.sample(range(len(y)), len(y)))
+    np.testing.assert_allclose(lb.loss(theta, X[perm], y[perm], l2), lb.loss(theta, X, y, l2),
+                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(lb.gradient(theta, X[perm], y[perm], l2),
+                               lb.gradient(theta, X, y, l2), rtol=1e-10, atol=1e-14)
+
+
+def test_agrees_with_the_textbook_formula(random_problem):
+    theta, X, y = random_problem
+    for l2 in (0.0, 0.5):
+        np.testing.assert_allclose(lb.loss(theta, X, y, l2), naive_loss(theta, X, y, l2),
+                                   rtol=1e-12)
+
+
+def test_loss_and_gradient_is_both(random_problem):
+    theta, X, y = random_problem
+    J, g = lb.loss_and_gradient(theta, X, y, l2=0.3)
+    assert J == lb.loss(theta, X, y, l2=0.3)
+    np.testing.assert_array_equal(g, lb.gradient(theta, X, y, l2=0.3))
+
+
+def test_intercept_is_not_penalised(random_problem):
+    theta, X, y = random_problem
+    g0, g1 = lb.gradient(theta, X, y), lb.gradient(theta, X, y, l2=1.0)
+    assert g1[0] == g0[0]
+    np.testing.assert_allclose(g1[1:] - g0[1:], theta[1:], rtol=1e-12)
+    H0, H1 = lb.hessian(theta, X, y), lb.hessian(theta, X, y, l2=1.0)
+    np.testing.assert_allclose(H1 - H0, np.diag([0.0, 1, 1, 1]), atol=1e-15)
+
+
+class TestAgainstScikitLearn:
+    def test_loss_gradient_hessian(self, random_problem):
+        from sklearn._loss.loss import HalfBinomialLoss
+        from sklearn.linear_model._linear_loss import LinearModelLoss
+
+        theta, X, y = random_problem
+        sk = LinearModelLoss(HalfBinomialLoss(), fit_intercept=False)
+        yf = y.astype(float)
+        J, g = sk.loss_gradient(theta, X, yf)
+        np.testing.assert_allclose(lb.loss(theta, X, y), J, rtol=1e-12)
+        np.testing.assert_allclose(lb.gradient(theta, X, y), g, rtol=1e-10, atol=1e-15)
+        _, H, _ = sk.gradient_hessian(theta, X, yf)[:3]
+        np.testing.assert_allclose(lb.hessian(theta, X, y), H, rtol=1e-10, atol=1e-15)
+
+    def test_where_scikit_learn_loses_precision(self):
+        # y = 1 and z = 37: the true loss is 8.5e-17; scikit-learn's loss-only path gives 0.
+        X = np.array([[1.0]])
+        assert lb.loss(np.array([37.0]), X, [1]) == pytest.approx(8.533047625744066e-17,
+                                                                   rel=1e-15)
+
+
+class TestExtremeLogits:
+    @pytest.mark.parametrize("z", [37.0, 100.0, 700.0, 1e4, -37.0, -700.0, -1e4])
+    @pytest.mark.parametrize("label", [0, 1])
+    def test_finite_accurate_and_silent(self, z, label):
+        X = np.array([[1.0]])
+        theta = np.array([z])
+        with np.errstate(**RAISE):
+            J, g = lb.loss_and_gradient(theta, X, [label])
+            H = lb.hessian(theta, X, [label])
+        np.testing.assert_allclose(J, lb.softplus(z if label == 0 else -z), rtol=1e-15)
+        np.testing.assert_allclose(g[0], lb.residual(z, label), rtol=1e-15)
+        np.testing.assert_allclose(H[0, 0], lb.sigmoid_derivative(z), rtol=1e-15)
+
+    def test_opening_example_at_its_mle_is_finite(self, opening):
+        X, y = opening
+        theta = lb.newton(X, y).theta
+        with np.errstate(divide="ignore", invalid="ignore"):
+            assert np.isnan(naive_loss(theta, X, y))
+        assert 0 < lb.loss(theta, X, y) < 0.1
+
+
+class TestDtypesAndLabels:
+    def test_bool_int_float_labels_agree(self, random_problem):
+        theta, X, y = random_problem
+        expected = lb.loss(theta, X, y.astype(float))
+        assert lb.loss(theta, X, y) == expected
+        assert lb.loss(theta, X, y.astype(int)) == expected
+        assert lb.loss(theta, X, list(y.astype(int))) == expected
+
+    def test_float32(self, random_problem):
+        theta, X, y = random_problem
+        X32, t32 = X.astype(np.float32), theta.astype(np.float32)
+        g = lb.gradient(t32, X32, y)
+        assert g.dtype == np.float32
+        np.testing.assert_allclose(g, lb.gradient(theta, X, y), rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(lb.loss(t32, X32, y), lb.loss(theta, X, y), rtol=1e-5)
+        # float32 X with float64 theta computes in float64
+        assert lb.gradient(theta, X32, y).dtype == np.float64
+
+    def test_integer_X_and_theta(self):
+        X = np.array([[1, 2], [1, -1]])
+        assert lb.loss([0, 1], X, [1, 0]) == pytest.approx(lb.loss([0.0, 1.0], X * 1.0, [1, 0]))
+
+    def test_inputs_not_modified(self, random_problem):
+        theta, X, y = random_problem
+        copies = theta.copy(), X.copy(), y.copy()
+        lb.loss_and_gradient(theta, X, y, l2=1.0)
+        lb.hessian(theta, X, y, l2=1.0)
+        for before, after in zip(copies, (theta, X, y), strict=True):
+            np.testing.assert_array_equal(before, after)
+
+
+def test_blocks_give_the_same_answer_as_one_pass(monkeypatch):
+    """Many blocks (with a ragged last one) against a single block."""
+    rng = np.random.default_rng(3)
+    X = lb.add_intercept(rng.standard_normal((1000, 5)))
+    theta = rng.standard_normal(6)
+    y = rng.random(1000) < lb.sigmoid(X @ theta)
+    one_block = lb.loss(theta, X, y), lb.gradient(theta, X, y), lb.hessian(theta, X, y)
+    monkeypatch.setattr(objective, "_MIN_BLOCK_ROWS", 7)
+    monkeypatch.setattr(objective, "_BLOCK_BYTES", 7 * 6 * 8)
+    assert objective._block_rows(X) == 7
+    many = lb.loss(theta, X, y), lb.gradient(theta, X, y), lb.hessian(theta, X, y)
+    for a, b in zip(one_block, many, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_extra_memory_does_not_grow_with_m():
+    import tracemalloc
+
+    def peak_bytes(m):
+        rng = np.random.default_rng(0)
+        X = lb.add_intercept(rng.standard_normal((m, 4)))
+        theta = rng.standard_normal(5)
+        y = rng.random(m) < 0.5
+        tracemalloc.start()
+        lb.loss_and_gradient(theta, X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return peak
+
+    small, large = peak_bytes(200_000), peak_bytes(800_000)
+    # A few block-sized buffers; a single float64 m-vector at m = 800k would be 6.4 MB.
+    assert large < 1.2 * small, (small, large)
+    assert large < 4_000_000, large
+
+
+# --- bad input: each gets an error that names the problem ------------------------------
+X_OK = np.array([[1.0, 0.5], [1.0, -0.5], [1.0, 2.0]])
+Y_OK = np.array([0, 1, 1])
+T_OK = np.array([0.1, -0.2])
+
+
+@pytest.mark.parametrize(
+    ("theta", "X", "y", "l2", "error", "match"),
+    [
+        (T_OK, X_OK, [0, 1, 2], 0.0, ValueError, "labels must be 0 or 1"),
+        (T_OK, X_OK, [0, 1, -1.0], 0.0, ValueError, "labels must be 0 or 1"),
+        (T_OK, X_OK, [0, 1, np.nan], 0.0, ValueError, "labels must be 0 or 1"),
+        (T_OK, X_OK, [0, 1], 0.0, ValueError, "2 labels but X has 3 rows"),
+        (T_OK, X_OK, Y_OK.reshape(-1, 1), 0.0, ValueError, r"y must be 1-D.*y.ravel\(\)"),
+        (T_OK, X_OK, ["a", "b", "c"], 0.0, TypeError, "numeric labels"),
+        (np.array([0.1, 0.2, 0.3]), X_OK, Y_OK, 0.0, ValueError, "size 3 but X has 2 columns"),
+        (T_OK.reshape(-1, 1), X_OK, Y_OK, 0.0, ValueError, "theta must be 1-D"),
+        (np.array([np.nan, 0.0]), X_OK, Y_OK, 0.0, ValueError, "theta contains NaN"),
+        (np.array([np.inf, 0.0]), X_OK, Y_OK, 0.0, ValueError, "theta contains NaN"),
+        (T_OK, np.where(X_OK == 2.0, np.nan, X_OK), Y_OK, 0.0, ValueError, "X contains NaN"),
+        (T_OK, np.where(X_OK == 2.0, np.inf, X_OK), Y_OK, 0.0, ValueError, "X contains NaN"),
+        (T_OK, np.empty((0, 2)), [], 0.0, ValueError, "no samples"),
+        (T_OK, X_OK[:, 1], Y_OK, 0.0, ValueError, "X must be 2-D"),
+        (T_OK, X_OK.astype(str), Y_OK, 0.0, TypeError, "X must hold real numbers"),
+        (T_OK, X_OK, Y_OK, -1.0, ValueError, "l2 must be a finite number >= 0"),
+        (T_OK, X_OK, Y_OK, np.nan, ValueError, "l2 must be a finite number >= 0"),
+        (T_OK, X_OK, Y_OK, "0.1", TypeError, "l2 must be a real number"),
+    ],
+)
+@pytest.mark.parametrize("fn", [lb.loss, lb.gradient, lb.hessian, lb.loss_and_gradient])
+def test_bad_input_named(fn, theta, X, y, l2, error, match):
+    with pytest.raises(error, match=match):
+        fn(theta, X, y, l2)
+
+
+@pytest.mark.parametrize("fn", [lb.loss, lb.loss_and_gradient])
+def test_overflowing_logits_named(fn):
+    # A finite X whose logits overflow: the loss would be inf. (The gradient and Hessian
+    # saturate correctly there, since sigma(+-inf) and sigma' are exact, so they do not raise.)
+    with pytest.raises(ValueError, match="X @ theta overflows"):
+        fn(np.ones(2), np.full((3, 2), 1e308), Y_OK)
+
+
+def test_predict_proba(random_problem):
+    theta, X, _ = random_problem
+    np.testing.assert_allclose(lb.predict_proba(theta, X), lb.sigmoid(X @ theta))
+    with pytest.raises(ValueError, match="size 2 but X has 4 columns"):
+        lb.predict_proba(np.zeros(2), X)

@@ -1,0 +1,57 @@
+"""The set-up a newcomer relies on: pyproject and environment.yml agree; imports stay light."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# Extras that are not part of a learner's environment (installed by their own targets).
+NOT_IN_CONDA = {"browser"}
+
+
+def requirement_names(specs):
+    return {re.split(r"[<>=!~ \[;]", s, maxsplit=1)[0].strip().lower(): s.replace(" ", "")
+            for s in specs}
+
+
+def conda_dependencies():
+    """The top-level `- name>=x` lines of environment.yml (a deliberately tiny parser)."""
+    deps, in_deps = [], False
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        if line.startswith("dependencies:"):
+            in_deps = True
+        elif in_deps and re.match(r"^  - [^ ]", line) and not line.strip().endswith(":"):
+            deps.append(line.strip()[2:].strip())
+    return requirement_names(deps)
+
+
+def test_environment_yml_matches_pyproject():
+    tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = list(project["dependencies"])
+    for extra, reqs in project["optional-dependencies"].items():
+        if extra not in NOT_IN_CONDA:
+            specs += reqs
+    expected = requirement_names(specs)
+    conda = conda_dependencies()
+    conda.pop("python")
+    conda.pop("pip")
+    assert conda == expected
+    assert f"python{project['requires-python']}" in (ROOT / "environment.yml").read_text()
+
+
+def test_import_lossbook_does_not_import_matplotlib():
+    code = "import sys, lossbook; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_public_names_are_documented():
+    import lossbook
+
+    for name in lossbook.__all__:
+        doc = getattr(lossbook, name).__doc__
+        assert doc and len(doc) > 40, name
