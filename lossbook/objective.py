@@ -26,7 +26,7 @@ once per evaluation, and the extra memory is a few blocks, whatever m is.
 import numpy as np
 
 from ._validate import check_finite_result, check_inputs, check_labels, check_theta, check_X
-from .stable import _as_float_array, sigmoid, sigmoid_derivative
+from .stable import _as_float_array, sigmoid
 
 __all__ = [
     "gradient",
@@ -135,6 +135,24 @@ def _penalty_terms(theta, l2):
     return value, pen_grad
 
 
+def _weighted_gram(Xb, z, buf):
+    r"""One block's :math:`X_b^\top S X_b`, as :math:`(\sqrt{S}X_b)^\top(\sqrt{S}X_b)`.
+
+    A matrix times its own transpose is symmetric, and BLAS computes it as one triangle
+    (``syrk``): half the arithmetic of ``Xb.T @ (Xb * s[:, None])``. The square root of the
+    weight comes from one exponential, :math:`\sqrt{\sigma'(z)} = h/(1 + h^2)` with
+    :math:`h = e^{-|z|/2}`. ``buf`` is scratch space of at least Xb's shape.
+    """
+    h = np.abs(z)
+    h *= -0.5
+    np.exp(h, out=h)
+    root = h * h
+    root += 1.0
+    np.divide(h, root, out=root)
+    wx = np.multiply(Xb, root[:, None], out=buf[: Xb.shape[0]])
+    return wx.T @ wx
+
+
 def _accumulate(theta, X, y_is_one, want_loss, want_grad, want_hess, want_margin=False):
     """One blocked pass over X: sums of the loss, X.T @ r and X.T @ S @ X."""
     m, d = X.shape
@@ -143,6 +161,7 @@ def _accumulate(theta, X, y_is_one, want_loss, want_grad, want_hess, want_margin
     grad = np.zeros(d, dtype) if want_grad else None
     hess = np.zeros((d, d), dtype) if want_hess else None
     step = _block_rows(X)
+    buf = np.empty((min(step, m), d), dtype) if want_hess else None
     # NaN/inf in X (or X @ theta overflowing) shows up as a non-finite result, which the
     # caller turns into a ValueError that names it; numpy's warnings would only be noise.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -151,7 +170,7 @@ def _accumulate(theta, X, y_is_one, want_loss, want_grad, want_hess, want_margin
             yb = y_is_one[start : start + step]
             z = np.asarray(Xb @ theta, dtype=dtype)
             if want_hess:
-                hess += Xb.T @ (Xb * sigmoid_derivative(z)[:, None])
+                hess += _weighted_gram(Xb, z, buf)
             if want_loss or want_grad:
                 losses, r = _terms(z, yb, want_loss)  # z now holds t
                 if want_margin:
