@@ -285,14 +285,14 @@ class _Check:
         self.names = names
         self.cases = [c for c in cases if stable or not c.stable]
 
-    def fail(self, problem, hint=None, got=None, want=None, detail=None):
+    def fail(self, problem, hint=None, got=None, want=None, detail=None, cause=None):
         i, case = self.index, self.case
         lines = [f"{self.checker} failed on case {i} of {len(self.cases)}: {case.name}."]
         sizes = sum(np.size(a) for a in case.args)
         if sizes <= 24:
             shown = ", ".join(f"{n} = {a!r}" for n, a in zip(self.names, case.args, strict=True))
             lines.append(f"  inputs: {' '.join(shown.split())}")
-        lines.append(f"  {problem}")
+        lines.append(f"  {problem[0].upper()}{problem[1:]}")
         if want is not None:
             lines.append(f"  expected: {' '.join(_fmt(want).split())}")
         if got is not None:
@@ -302,7 +302,7 @@ class _Check:
         if hint:
             lines.append(textwrap.fill(f"Likely mistake: {hint}", width=92,
                                        subsequent_indent="  ", break_on_hyphens=False))
-        raise AssertionError("\n".join(lines))
+        raise AssertionError("\n".join(lines)) from cause
 
     def run(self, fn, reference, inspect):
         """For each case: call fn, then ``inspect(self, outcome, want)`` raises or returns."""
@@ -315,13 +315,13 @@ class _Check:
             if outcome.error is not None:
                 self.fail_on_error(fn, outcome.error, want)
             if outcome.mutated:
-                which = " and ".join(outcome.mutated)
+                name = outcome.mutated[0]
                 self.fail(
-                    f"your function modified its input {which} in place.",
-                    f"an in-place operation such as `{outcome.mutated[0]} -= ...`, "
-                    f"`{outcome.mutated[0]}[...] = ...` or `out=` changes the caller's array. "
-                    f"Compute a new array instead, e.g. `{outcome.mutated[0]} = "
-                    f"{outcome.mutated[0]} - ...`, or start from `.copy()`.",
+                    f"your function modified its input {' and '.join(outcome.mutated)} in place.",
+                    f"your function modified its input {name}: an in-place operation such as "
+                    f"`{name} -= ...`, `{name}[...] = ...` or `out=` changes the caller's array. "
+                    f"Compute a new array instead, e.g. `{name} = {name} - ...`, or start from "
+                    f"`{name}.copy()`.",
                 )
             inspect(self, outcome, want)
         print(f"{self.checker}: all {len(self.cases)} cases passed.")
@@ -344,14 +344,20 @@ class _Check:
             hint = "solve H p = g with np.linalg.solve(H, g) on a proper (d, d) Hessian."
         elif "matmul" in low or "aligned" in low or "broadcast" in low or "shape" in low:
             hint = (
-                "check the shapes: X is (m, d), theta (d,), y (m,); X @ theta is (m,) and "
-                "X.T @ r is (d,)."
+                "check the shapes: X is (m, d), theta (d,), y (m,), so X @ theta and the "
+                "residual r are (m,). To combine m per-sample values into d entries, use the "
+                "transpose: X.T @ r is (d,) and X.T @ (s[:, None] * X) is (d, d); X @ r "
+                "fails unless m = d."
             )
         if len(self.names) >= 3 and self.names[:3] == ("theta", "X", "y"):
             order = self.argument_order_hint(fn, want)
             if order:
                 hint = order
-        self.fail(f"your function raised {text}", hint)
+        if hint is None:
+            hint = ("an error in your code: the traceback above (\"The above exception was the "
+                    "direct cause...\") shows the line; run your function on this case's inputs "
+                    "to reproduce it.")
+        self.fail(f"your function raised {text}", hint, cause=exc)
 
     def argument_order_hint(self, fn, want):
         theta, X, y, *rest = self.case.args
@@ -410,6 +416,10 @@ def _as_result(check, value, want, what):
     case = check.case
     if value is None:
         check.fail("your function returned None.", "did you forget the `return` statement?")
+    if isinstance(value, tuple):
+        check.fail(f"your function returned a tuple of {len(value)} items.",
+                   f"return only the {what}, not a tuple (a trailing comma after the return "
+                   "value makes a tuple too).")
     try:
         got = np.asarray(value)
     except Exception:
@@ -422,6 +432,14 @@ def _as_result(check, value, want, what):
         return got.astype(float)
     m, d = case.m, case.d
     shape = got.shape
+    if len(check.names) == 1:
+        check.fail(
+            f"your {what} has shape {shape}; expected {want.shape}, the shape of "
+            f"{check.names[0]}.",
+            f"work elementwise: return one value per entry of {check.names[0]}, in its shape "
+            "(numpy's np.exp, np.log, +, / do that; a sum, a mean, a Python loop over a "
+            "flattened array or math.exp do not).",
+        )
     if want.ndim == 0:
         if got.size == 1:
             hint = f"return a single number, e.g. float(...), not an array of shape {shape}."
@@ -554,9 +572,15 @@ def _tail_candidates(case, got, want, fix):
 
 
 _SIGMOID_CANCEL = (
-    "cancellation: for z = -40 the answer 4.2e-18 is computed as 1 - (a number that rounds to "
-    "1), which leaves 0. Compute it directly: 1 / (1 + exp(-z)), or with e = exp(-|z|), "
-    "e / (1 + e) for z < 0."
+    "cancellation: for large negative z the tiny answer (sigma(-30) = 9.4e-14, sigma(-40) = "
+    "4.2e-18) is computed as 1 - (a number close to 1), which loses its digits or leaves 0. "
+    "Compute it directly: 1 / (1 + exp(-z)), or with e = exp(-|z|), e / (1 + e) for z < 0."
+)
+
+
+_SIGMOID_STABLE = (
+    "Use the stable form: with e = np.exp(-np.abs(z)) (never overflows), sigma(z) = "
+    f"1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0; {_NB04} and lossbook.sigmoid."
 )
 
 
@@ -585,6 +609,7 @@ def check_sigmoid(fn, *, stable=True):
         return [
             (lambda: sigmoid(-z), "you computed sigma(-z) = 1 - sigma(z): check the sign "
                                   "inside exp(-z)."),
+            (lambda: np.exp(z), "the 1 + is missing: sigma(z) = 1 / (1 + exp(-z))."),
             (lambda: np.exp(-z), "the 1 + is missing: sigma(z) = 1 / (1 + exp(-z))."),
             (lambda: 1 / (1 - np.exp(-z)), "the sign in the denominator: 1 + exp(-z), not 1 - "
                                            "exp(-z)."),
@@ -595,16 +620,12 @@ def check_sigmoid(fn, *, stable=True):
         ]
 
     def unstable(case, outcome, got):
-        said = " ".join(outcome.warned)
-        if "overflow" in said and np.isnan(got).any():
-            return (f"exp(z) / (1 + exp(z)) becomes inf / inf = nan once exp(z) overflows "
-                    f"(z > 709; here z = {case.args[0].max():g}). Use the stable form: "
-                    f"1 / (1 + exp(-z)) for z >= 0 and exp(z) / (1 + exp(z)) for z < 0, so "
-                    f"exp only ever sees -|z|; {_NB04} and lossbook.sigmoid.")
-        return (f"np.exp(-z) overflows for z < -709 (here z = {case.args[0].min():g}): "
-                f"1 / (1 + inf) happens to give 0, but only after an overflow. Use the stable "
-                f"form: with e = np.exp(-np.abs(z)), sigma(z) = 1 / (1 + e) for z >= 0 and "
-                f"e / (1 + e) for z < 0; {_NB04} and lossbook.sigmoid.")
+        if np.isnan(got).any():
+            return ("exp(z) / (1 + exp(z)) becomes inf / inf = nan once exp(z) overflows "
+                    f"(z > 709; here z = 800). {_SIGMOID_STABLE}")
+        return ("np.exp overflows for |z| > 709 (here z = -800 or 800): in 1 / (1 + exp(-z)) "
+                "at z = -800, exp(800) = inf and 1 / (1 + inf) happens to give the right 0, "
+                f"but only after an overflow. {_SIGMOID_STABLE}")
 
     _elementwise("check_sigmoid", fn, _z_cases(), sigmoid, "sigmoid", "z", candidates,
                  unstable, stable=stable)
@@ -798,10 +819,17 @@ def _log0_hint(case, outcome):
 
 
 def _overflow_hint(case, outcome):
-    i, zi, _ = _logit_note(case)
-    return (f"np.exp overflows at the logit z = {zi:g} (sample {i}), so a sigmoid built on "
-            f"1 / (1 + np.exp(-z)) warns (or gives nan). Use lossbook.sigmoid, which never "
-            f"overflows; {_NB04}.")
+    z = case.logits()
+    if z.min() < -709:
+        where = f"z = {z.min():g}, where np.exp(-z) = np.exp({-z.min():g}) = inf"
+    elif z.max() > 709:
+        where = f"z = {z.max():g}, where np.exp(z) = inf"
+    else:
+        i, zi, _ = _logit_note(case)
+        where = f"z = {zi:g} (sample {i})"
+    return (f"overflow at the logit {where}: a sigmoid written 1 / (1 + np.exp(-z)) warns "
+            f"(or gives nan). Use lossbook.sigmoid (and lossbook.sigmoid_derivative), which "
+            f"never overflow; {_NB04}.")
 
 
 def _loss_candidates(case, want, got, label="loss"):
@@ -1207,6 +1235,11 @@ def check_accuracy(fn):
              "(sigma(z) >= 0.5) == y."),
             (lambda: np.mean((z[None, :] >= 0) == yb[:, None]), _M1_HINT),
             (lambda: m * np.mean((z[None, :] >= 0) == yb[:, None]), _M1_HINT),
+            (lambda: np.mean(sigmoid(z)), "you averaged the probabilities; the accuracy is the "
+                                          "mean of the matches (prediction == label)."),
+            (lambda: 1.0, "your accuracy is 1 although some predictions are wrong: compare the "
+                          "predictions with the labels y, not with themselves or with a "
+                          "rounded copy of sigma(z)."),
         ]
 
     def unstable(case, outcome, got):
