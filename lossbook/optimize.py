@@ -201,14 +201,18 @@ def newton(X, y, l2=0.0, tol=1e-10, max_iter=50, theta0=None):
         if hess is None:  # this point was reached without its Hessian (see the docstring)
             J, grad, hess, max_t = at(theta, want_hess=True)
         direction = _newton_direction(grad, hess)
-        slope = float(grad @ direction)
+        with np.errstate(over="ignore", invalid="ignore"):
+            slope = float(grad @ direction)
         last = previous_norm is not None and 4 * grad_norm**3 < tol * previous_norm**2
         alpha, accepted = 1.0, None
         for _ in range(_MAX_HALVINGS + 1):
-            trial = theta + alpha * direction
+            with np.errstate(over="ignore", invalid="ignore"):
+                trial = theta + alpha * direction
             try:
+                if not np.isfinite(trial).all():
+                    raise ValueError("theta overflows")
                 values = at(trial, want_hess=alpha == 1.0 and not last)
-            except ValueError:  # X @ trial overflows: far too long a step
+            except ValueError:  # theta or X @ trial overflows: far too long a step
                 alpha /= 2
                 continue
             J_new, grad_new = values[0], values[1]

@@ -185,10 +185,12 @@ class TestStopsSafely:
         assert not result.converged and np.isfinite(result.theta).all()
         np.testing.assert_allclose(result.theta, lb.newton(X, y).theta, rtol=1e-3, atol=1e-4)
 
-    def test_overflowing_trial_steps_are_rejected(self, monkeypatch):
-        """A direction so long that X @ theta overflows: halved, never nan, never raised."""
+    @pytest.mark.parametrize("direction", [lambda g, H: -g * 1e308,
+                                           lambda g, H: np.full_like(g, np.inf)])
+    def test_overflowing_trial_steps_are_rejected(self, monkeypatch, direction):
+        """A direction so long that theta or X @ theta overflows: never nan, never raised."""
         X, y = noisy_problem()
-        monkeypatch.setattr(optimize, "_newton_direction", lambda g, H: -g * 1e308)
+        monkeypatch.setattr(optimize, "_newton_direction", direction)
         with pytest.warns(lb.ConvergenceWarning, match="line search"):
             result = lb.newton(X, y)
         assert np.isfinite(result.theta).all() and not result.converged
