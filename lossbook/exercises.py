@@ -6,7 +6,9 @@ example's data (:func:`lossbook.make_data`), confident and extreme logits, bool,
 labels, and awkward shapes (a single sample m = 1, an intercept-only model d = 1, a square
 X with m = d). On success it prints one line, e.g. ``check_loss: all 10 cases passed.``; on
 the first failing case it raises ``AssertionError`` whose message names the case (and shows
-its inputs when they are small) and the likely mistake.
+its inputs when they are small), what went wrong (expected and got, or the warning), and
+the likely mistake. Learners write ``from lossbook.exercises import check_loss``;
+``import lossbook`` does not import this module.
 
 >>> import lossbook as lb
 >>> from lossbook.exercises import check_loss
@@ -30,15 +32,18 @@ Policy
 - Extreme logits are stressed where the exercise is about stability, or where the course
   shows the naive formula breaking:
 
-  * ``check_softplus`` and ``check_log_sigmoid``: z = +-40 must keep their relative accuracy
-    (softplus(-40) = 4.2e-18, not 0) and z = +-800 must be finite without warnings.
+  * ``check_softplus`` and ``check_log_sigmoid``: z = +-800 must be finite without warnings,
+    and tiny results at |z| = 30 and 40 must keep their relative accuracy (softplus(-40) =
+    4.2e-18, not 0): ``np.log(1 + x)`` fails there, ``np.log1p(x)`` passes.
   * ``check_sigmoid``: ``1 / (1 + np.exp(-z))`` passes every case with |z| <= 40, but at
-    z = -800 ``np.exp(800)`` overflows (with a warning) and the case fails with a hint.
+    z = -800 ``np.exp(800)`` overflows (with a warning) and the case fails with a hint;
+    ``1 - 1 / (1 + np.exp(z))`` and the tanh form fail at z = -30 (cancellation).
   * ``check_loss`` (and ``check_regularized_loss``): a logit of 40 for a sample with y = 1,
     the opening example's data at its maximum-likelihood estimate, and z = +-800. The
     opening example's loss returns nan there (log(0)), and the hint names the logit.
-  * ``check_gradient`` and ``check_hessian``: z = +-40 (where the naive sigmoid is still
-    fine) and z = +-800 (where ``np.exp(800)`` overflows).
+  * ``check_gradient`` and ``check_hessian``: the same three cases; the naive sigmoid is
+    accurate enough at z = 40 and at the estimate (logits up to 126), but at z = -800
+    ``np.exp(800)`` overflows.
 
   Those stress cases are the ones flagged "stable"; ``check_sigmoid``, ``check_loss``,
   ``check_gradient``, ``check_hessian`` and ``check_regularized_loss`` accept
@@ -51,7 +56,7 @@ Policy
 """
 
 import functools
-import textwrap
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -306,9 +311,9 @@ class _Check:
             lines.append(f"  got:      {' '.join(_fmt(got).split())}")
         if detail:
             lines.append(f"  {detail}")
-        if hint:
-            lines.append(textwrap.fill(f"Likely mistake: {hint}", width=92,
-                                       subsequent_indent="  ", break_on_hyphens=False))
+        if hint:  # one sentence per line: no line break inside a formula
+            sentences = re.split(r"(?<=[.:;])\s+(?=[A-Z])", f"Likely mistake: {hint}")
+            lines.append("\n  ".join(sentences))
         raise AssertionError("\n".join(lines)) from cause
 
     def run(self, fn, reference, inspect):

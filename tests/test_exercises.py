@@ -421,6 +421,8 @@ def test_readme_example_opening_loss():
     assert "nan" in message
     assert "divide by zero encountered in log" in message
     assert "lossbook.log_sigmoid" in message and "notebook 04" in message
+    # one sentence per line: formulas are never broken across lines
+    assert "so log(1 - h) or log(h) is log(0) = -inf, and 0 * (-inf) = nan." in str(info.value)
 
 
 def test_readme_example_gradient_missing_1_over_m():
