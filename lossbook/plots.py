@@ -12,6 +12,7 @@ import numpy as np
 __all__ = [
     "COLORS",
     "plot_boundary",
+    "plot_calibration",
     "plot_contours",
     "plot_data",
     "plot_history",
@@ -160,4 +161,34 @@ def plot_path(path, ax=None, label=None, color=None, marker="o"):
     ax.plot(*path[-1], marker=marker, markersize=7, color=color)
     if label:
         ax.legend(loc="best")
+    return ax
+
+
+def plot_calibration(p, y, n_bins=10, ax=None, label=None, color=None, marker="o", title=None):
+    """A reliability diagram: observed frequency of y = 1 against the predicted probability.
+
+    The predictions p are cut into ``n_bins`` equal-width bins (see
+    :func:`lossbook.inference.calibration_curve`); each non-empty bin is a marker at (mean
+    predicted probability, fraction of 1s), with a bar of ±2 binomial standard errors,
+    :math:`2\\sqrt{\\bar p(1-\\bar p)/n}`, the spread a calibrated model would show. The
+    dashed diagonal is perfect calibration: markers whose bars cross it are consistent
+    with it (notebook 09). Call it once per model on the same ax to compare models.
+    """
+    from .inference import calibration_curve
+
+    ax = _axes(ax, figsize=(5, 5))
+    mean_predicted, observed, count = calibration_curve(p, y, n_bins)
+    ax.plot([0, 1], [0, 1], linestyle="--", color=COLORS["black"], linewidth=0.8, alpha=0.6)
+    bar = 2 * np.sqrt(mean_predicted * (1 - mean_predicted) / count)
+    ax.errorbar(mean_predicted, observed, yerr=bar, color=color or COLORS["blue"],
+                marker=marker, markersize=5, linewidth=1.2, capsize=2, label=label)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_aspect("equal")
+    ax.set_xlabel("predicted probability that y = 1 (bin mean)")
+    ax.set_ylabel("observed fraction of y = 1 in the bin")
+    if title:
+        ax.set_title(title)
+    if label:
+        ax.legend(loc="upper left")
     return ax
