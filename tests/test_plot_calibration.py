@@ -19,7 +19,7 @@ def test_markers_at_the_calibration_curve_with_the_diagonal():
     assert plot_calibration(p, y, n_bins=8, ax=ax, label="model") is ax
     diagonal, curve = ax.lines[0], ax.lines[1]
     np.testing.assert_array_equal(diagonal.get_xydata(), [[0, 0], [1, 1]])
-    mean_predicted, observed, count = calibration_curve(p, y, n_bins=8)
+    mean_predicted, observed, _ = calibration_curve(p, y, n_bins=8)
     np.testing.assert_allclose(curve.get_xdata(), mean_predicted)
     np.testing.assert_allclose(curve.get_ydata(), observed)
     assert ax.get_legend_handles_labels()[1] == ["model"]
