@@ -28,7 +28,7 @@ from .optimize import (
     newton,
     smoothness_constant,
 )
-from .stable import log_sigmoid, sigmoid, sigmoid_derivative, softplus
+from .stable import log_sigmoid, logit, sigmoid, sigmoid_derivative, softplus
 
 __version__ = "0.1.0"
 
@@ -41,6 +41,7 @@ __all__ = [
     "gradient_descent",
     "hessian",
     "log_sigmoid",
+    "logit",
     "loss",
     "loss_and_gradient",
     "make_data",

@@ -268,7 +268,7 @@ def gradient(theta, X, y, l2=0.0):
 
 
 def hessian(theta, X, y, l2=0.0):
-    r"""The Hessian :math:`\nabla^2 J = \frac{1}{m}X^\top S X + \lambda\,\mathrm{diag}(0,1,\dots,1)`.
+    r"""The Hessian :math:`\nabla^2 J = \frac{1}{m}X^\top S X + \lambda\,\mathrm{diag}(0,1,...,1)`.
 
     :math:`S = \operatorname{diag}(\sigma(z_i)\sigma(-z_i))` does not depend on y; it is
     positive semi-definite, which is why J is convex. Derived in notebook 07.
