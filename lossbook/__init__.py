@@ -6,11 +6,14 @@ Everything a notebook derives lives in a small module named for what it holds:
 - :mod:`lossbook.objective`: the loss J, its gradient and Hessian (notebooks 02, 05, 07)
 - :mod:`lossbook.optimize`: gradient descent and Newton's method (notebooks 06, 07)
 - :mod:`lossbook.data`: the opening example's data and split (notebook 00)
+- :mod:`lossbook.gradcheck`: finite-difference gradient checking (notebook 05)
+- :mod:`lossbook.exercises`: the exercise checkers (import it explicitly)
 
 ``lossbook.plots`` (matplotlib) is not imported here, so ``import lossbook`` stays light.
 """
 
 from .data import add_intercept, make_data, make_separable_data, train_test_split
+from .gradcheck import numerical_gradient, relative_error
 from .objective import (
     gradient,
     hessian,
@@ -47,8 +50,10 @@ __all__ = [
     "make_data",
     "make_separable_data",
     "newton",
+    "numerical_gradient",
     "per_sample_loss",
     "predict_proba",
+    "relative_error",
     "residual",
     "sigmoid",
     "sigmoid_derivative",
