@@ -22,12 +22,19 @@ RAISE = {"over": "raise", "invalid": "raise", "divide": "raise"}
 
 
 def ulps(computed, exact):
-    """Error of computed in units of the last place of the exact value (its dtype's)."""
+    """Error of computed in units of the last place of the exact value (in computed's dtype).
+
+    The ratio is formed in high precision: an error between subnormal numbers would
+    underflow to 0 if it were rounded to a float first.
+    """
     computed = np.asarray(computed)
     exact_f = np.asarray([float(e) for e in exact], dtype=computed.dtype)
-    err = np.abs([float(mpmath.mpf(float(c)) - e) for c, e in zip(computed, exact, strict=True)])
     tiny = np.finfo(computed.dtype).smallest_subnormal
-    return err / np.maximum(np.spacing(np.abs(exact_f)), tiny)
+    spacing = np.maximum(np.spacing(np.abs(exact_f)), tiny)
+    return np.array([
+        float(abs(mpmath.mpf(float(c)) - e) / mpmath.mpf(float(u)))
+        for c, e, u in zip(computed, exact, spacing, strict=True)
+    ])
 
 
 def ref_sigmoid(z):
