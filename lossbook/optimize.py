@@ -156,9 +156,10 @@ def newton(X, y, l2=0.0, tol=1e-10, max_iter=50, theta0=None):
     If an iterate classifies every sample correctly (all margins positive) and ``l2 == 0``,
     the data are linearly separable and no finite minimum exists: it stops there with a
     :class:`SeparationWarning` and ``converged=False`` instead of chasing θ to infinity.
-    If ``max_iter`` steps do not reach ``tol``, or no step decreases J any further (the
-    tolerance is below what the floating-point type can resolve), it warns with a
-    :class:`ConvergenceWarning` and returns the last point, ``converged=False``.
+    If ``max_iter`` steps do not reach ``tol``, or J stops changing (no acceptable step, or
+    three steps in a row that changed J by no more than rounding: ``tol`` is below what the
+    floating-point type can resolve), it warns with a :class:`ConvergenceWarning` and returns
+    the last point, ``converged=False``.
 
     >>> from lossbook.data import make_data
     >>> X, y = make_data()
@@ -178,6 +179,7 @@ def newton(X, y, l2=0.0, tol=1e-10, max_iter=50, theta0=None):
     flat = 16 * np.finfo(grad.dtype).eps  # relative change of J lost in rounding
     grad_norm = float(np.linalg.norm(grad))
     previous_norm = None  # |grad J| before the last full (alpha = 1) step
+    flat_steps = 0  # consecutive steps that changed J by no more than rounding
     history = [J]
     converged = False
     while True:
@@ -192,6 +194,12 @@ def newton(X, y, l2=0.0, tol=1e-10, max_iter=50, theta0=None):
         if grad_norm < tol:
             converged = True
             message = f"gradient norm {grad_norm:.3g} < tol={tol:g}"
+            break
+        if flat_steps == 3:
+            message = (f"the line search no longer decreases J at {grad.dtype} precision "
+                       f"(tol={tol:g} may be below what it can resolve), "
+                       f"|grad J| = {grad_norm:.3g}")
+            warnings.warn(f"newton: {message}", ConvergenceWarning, stacklevel=2)
             break
         if n_iter == max_iter:
             message = f"reached max_iter={max_iter}"
@@ -216,18 +224,17 @@ def newton(X, y, l2=0.0, tol=1e-10, max_iter=50, theta0=None):
                 alpha /= 2
                 continue
             J_new, grad_new = values[0], values[1]
+            is_flat = abs(J_new - J) <= flat * abs(J)
             if J_new <= J + 1e-4 * alpha * slope or (
-                abs(J_new - J) <= flat * abs(J)
-                and np.abs(grad_new).sum() < np.abs(grad).sum()
+                is_flat and np.abs(grad_new).sum() < np.abs(grad).sum()
             ):
                 accepted = values
                 break
             alpha /= 2
         if accepted is None:
-            message = (f"the line search found no step that decreases J (rounding has the "
-                       f"last word), |grad J| = {grad_norm:.3g}")
-            warnings.warn(f"newton: {message}", ConvergenceWarning, stacklevel=2)
-            break
+            flat_steps = 3  # no step at all: stop, as after three flat ones
+            continue
+        flat_steps = flat_steps + 1 if is_flat else 0
         previous_norm = grad_norm if alpha == 1.0 else None
         theta = trial
         J, grad, hess, max_t = accepted

@@ -179,11 +179,17 @@ class TestStopsSafely:
         """float32 cannot resolve |grad J| < 1e-12: it warns, it does not hang."""
         X, y = noisy_problem()
         start = time.perf_counter()
-        with pytest.warns(lb.ConvergenceWarning):
+        with pytest.warns(lb.ConvergenceWarning, match="float32 precision"):
             result = lb.newton(X.astype(np.float32), y, tol=1e-12)
-        assert time.perf_counter() - start < 10
+        assert time.perf_counter() - start < 10 and result.n_iter < 20
         assert not result.converged and np.isfinite(result.theta).all()
         np.testing.assert_allclose(result.theta, lb.newton(X, y).theta, rtol=1e-3, atol=1e-4)
+
+    def test_tolerance_below_float64_rounding_stops_early(self):
+        X, y = noisy_problem()
+        with pytest.warns(lb.ConvergenceWarning, match="float64 precision"):
+            result = lb.newton(X, y, tol=1e-20, max_iter=1000)
+        assert result.n_iter < 20 and result.grad_norm < 1e-15
 
     @pytest.mark.parametrize("direction", [lambda g, H: -g * 1e308,
                                            lambda g, H: np.full_like(g, np.inf)])
