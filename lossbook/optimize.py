@@ -151,7 +151,8 @@ def newton(X, y, l2=0.0, tol=1e-10, max_iter=50, theta0=None):
     :math:`4\lVert g_k\rVert^3 < \text{tol}\cdot\lVert g_{k-1}\rVert^2` (since
     :math:`\lVert g_{k+1}\rVert \approx c\lVert g_k\rVert^2` with
     :math:`c \approx \lVert g_k\rVert/\lVert g_{k-1}\rVert^2`). A wrong guess costs one
-    pass, never a different result. Notebook 09 times it against scikit-learn.
+    pass, never a different result. ``benchmarks/bench_newton.py`` times it against
+    scikit-learn's Newton solver (notebook 09 compares their coefficients).
 
     If an iterate classifies every sample correctly (all margins positive) and ``l2 == 0``,
     the data are linearly separable and no finite minimum exists: it stops there with a
