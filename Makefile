@@ -45,6 +45,7 @@ execute: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_loss.py
+	$(BIN)/python benchmarks/bench_newton.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis

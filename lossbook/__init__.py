@@ -6,6 +6,7 @@ Everything a notebook derives lives in a small module named for what it holds:
 - :mod:`lossbook.objective`: the loss J, its gradient and Hessian (notebooks 02, 05, 07)
 - :mod:`lossbook.optimize`: gradient descent and Newton's method (notebooks 06, 07)
 - :mod:`lossbook.data`: the opening example's data and split (notebook 00)
+- :mod:`lossbook.inference`: accuracy, calibration, standard errors (notebook 09)
 - :mod:`lossbook.gradcheck`: finite-difference gradient checking (notebook 05)
 - :mod:`lossbook.exercises`: the exercise checkers (import it explicitly)
 
@@ -14,6 +15,7 @@ Everything a notebook derives lives in a small module named for what it holds:
 
 from .data import add_intercept, make_data, make_separable_data, train_test_split
 from .gradcheck import numerical_gradient, relative_error
+from .inference import accuracy, calibration_curve, standard_errors
 from .objective import (
     gradient,
     hessian,
@@ -39,7 +41,9 @@ __all__ = [
     "ConvergenceWarning",
     "OptimizeResult",
     "SeparationWarning",
+    "accuracy",
     "add_intercept",
+    "calibration_curve",
     "gradient",
     "gradient_descent",
     "hessian",
@@ -59,5 +63,6 @@ __all__ = [
     "sigmoid_derivative",
     "smoothness_constant",
     "softplus",
+    "standard_errors",
     "train_test_split",
 ]

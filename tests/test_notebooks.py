@@ -51,7 +51,9 @@ def test_no_errors_stderr_or_warnings_stored(notebook):
             text = "".join(out.get("text", "")) + "".join(
                 out.get("data", {}).get("text/plain", "")
             )
-            assert "Warning" not in text, f"{path.name} cell {i}: a warning is stored"
+            # A warning that escaped (warnings.showwarning's format); a warning caught on
+            # purpose and printed by the notebook is fine.
+            assert not re.search(r"\.py:\d+: \w*Warning", text), f"{path.name} cell {i}: warning"
             assert not re.search(r" at 0x[0-9a-f]+", text), f"{path.name} cell {i}: an address"
 
 
