@@ -6,6 +6,7 @@ Everything a notebook derives lives in a small module named for what it holds:
 - :mod:`lossbook.objective`: the loss J, its gradient and Hessian (notebooks 02, 05, 07)
 - :mod:`lossbook.optimize`: gradient descent and Newton's method (notebooks 06, 07)
 - :mod:`lossbook.data`: the opening example's data and split (notebook 00)
+- :mod:`lossbook.regularization`: the L2 penalty as a prior, paths, choosing λ (notebook 08)
 - :mod:`lossbook.inference`: accuracy, calibration, standard errors (notebook 09)
 - :mod:`lossbook.gradcheck`: finite-difference gradient checking (notebook 05)
 - :mod:`lossbook.exercises`: the exercise checkers (import it explicitly)
