@@ -11,7 +11,7 @@ ARGS   ?=
 # JupyterLab refuses to run as root unless told to (CI and containers run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test unit-and-nbval lint execute bench clean
+.PHONY: help lab test unit-and-nbval lint execute bench clean test-browser slides html
 
 help:
 	@echo "make lab      create .venv if needed and open JupyterLab on the course"
@@ -19,6 +19,12 @@ help:
 	@echo "make test     lint, unit tests, doctests and strict nbval over every notebook"
 	@echo "make execute  re-execute notebooks in place (NB=notebooks/05-*.ipynb for one)"
 	@echo "make bench    the benchmark scripts (ratios against scikit-learn)"
+	@echo "make slides   a reveal.js deck per notebook in build/slides/ (offline; open index.html)"
+	@echo "make html     handouts of every notebook (stored outputs) in build/html/ (offline)"
+	@echo "make test-browser  every notebook run in JupyterLab in headless Chromium (formulas,"
+	@echo "              figures, no errors), then the slides and handouts checked offline"
+	@echo "              (needs Debian's chromium: apt-get update && apt-get install -y chromium;"
+	@echo "              one notebook: make test-browser ARGS='-k 05')"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,3 +55,30 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis
+
+# ---- Delivery: the course in a real browser, lecture slides and handouts, all offline ----
+# JavaScript for the slides and handouts (reveal.js, MathJax 2, require.js, jQuery) comes from
+# the npm registry at build time (package.json pins it) and is copied next to the pages.
+# The browser test drives Debian's chromium (never `playwright install`) with Playwright.
+BROWSER_STAMP := $(VENV)/.installed-browser
+NODE_STAMP    := node_modules/.package-lock.json
+CHROMIUM      ?= /usr/bin/chromium
+
+$(BROWSER_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[course,test,browser]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+slides: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/build_site.py slides
+
+html: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/build_site.py html
+
+test-browser: $(BROWSER_STAMP) slides html
+	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) not found. Install Debian's chromium (as root):"; \
+	    echo "    apt-get update && apt-get install -y chromium"; exit 1; }
+	LOSSBOOK_BROWSER_TESTS=1 LOSSBOOK_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/browser -v $(ARGS)
