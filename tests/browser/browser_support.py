@@ -1,6 +1,7 @@
 """Helpers for the browser tests: the JupyterLab test server, paths, Chromium options."""
 
 import contextlib
+import ctypes
 import json
 import os
 import secrets
@@ -48,6 +49,13 @@ def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _die_with_parent():
+    """Run in the server's process before exec: Linux sends it SIGTERM if the test process
+    dies without cleaning up (killed with SIGKILL, say), so no server is left behind."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 def _request(url, method="GET", timeout=5):
@@ -110,6 +118,7 @@ class LabServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stop() can kill it whole
+            preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -128,7 +137,7 @@ class LabServer:
                 _request(self.url(f"/api/kernels/{kernel['id']}"), method="DELETE", timeout=30)
 
     def stop(self):
-        if self.proc is None:
+        if self.proc is None or self._log.closed:
             return
         if self.proc.poll() is None:
             # Politely first (the server shuts its kernels down), then the process group.

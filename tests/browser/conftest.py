@@ -9,8 +9,10 @@ Chromium: `apt-get update && apt-get install -y chromium` (/usr/bin/chromium, ab
 Playwright drives that executable; `playwright install` is never needed.
 """
 
+import contextlib
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -45,13 +47,25 @@ def lab():
     if not notebooks:
         pytest.fail("no notebooks to test")
     workdir = Path(tempfile.mkdtemp(prefix="lossbook-lab-"))
-    server = LabServer(notebooks, workdir, BUILD / "screenshots" / "jupyterlab.log")
+    server = LabServer(notebooks, workdir, workdir / "jupyterlab.log")
+    # SIGTERM (a `timeout`, a CI runner) would end pytest without running the finally below:
+    # stop the server first, then interrupt the run.
+    def on_sigterm(signum, frame):
+        server.stop()
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
         server.start()
         yield server
     finally:
         server.stop()
+        # The server's log, for a failure's post-mortem (copied: parallel runs do not mix).
+        with contextlib.suppress(OSError):
+            (BUILD / "screenshots").mkdir(parents=True, exist_ok=True)
+            shutil.copy2(server.log_path, BUILD / "screenshots" / "jupyterlab.log")
         shutil.rmtree(workdir, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,8 @@ SHOTS = BUILD / "screenshots"
 
 # The state of the open notebook, read in the page: one entry per cell, plus outputs.
 STATE_JS = r"""() => {
-  const panel = document.querySelector('.jp-NotebookPanel');
+  // The notebook in the main area's current tab (not one left open in a background tab).
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   if (!panel) return null;
   const cells = Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell')).map(c => ({
     code: c.classList.contains('jp-CodeCell'),
@@ -113,7 +114,8 @@ def test_notebook_runs_and_renders_in_jupyterlab(path, lab, browser):
     page.on("pageerror", lambda exc: console.append(f"page error: {exc}"))
     page.on("console", lambda m: m.type == "error" and console.append(f"console: {m.text}"))
     try:
-        page.goto(lab.url(f"/lab/tree/{urllib.parse.quote(path.name)}"))
+        # `reset`: a fresh workspace, so no tab from the previous notebook is restored.
+        page.goto(lab.url(f"/lab/tree/{urllib.parse.quote(path.name)}?reset"))
         # Opened: every cell in the DOM (windowing is off on the test server), kernel idle.
         _wait(
             page,
@@ -129,7 +131,7 @@ def test_notebook_runs_and_renders_in_jupyterlab(path, lab, browser):
             f"{state['collapsed']} collapsed cells, the notebook marks {expected['collapsed']}"
         )
         placeholders = page.locator(
-            ".jp-NotebookPanel .jp-InputPlaceholder .jp-Placeholder-content"
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPlaceholder .jp-Placeholder-content"
         )
         for _ in range(expected["collapsed"]):
             placeholders.first.click()
@@ -177,7 +179,8 @@ def test_notebook_runs_and_renders_in_jupyterlab(path, lab, browser):
     finally:
         try:
             page.evaluate("""() => {
-              const img = document.querySelector('.jp-NotebookPanel .jp-OutputArea-output img');
+              const img = document.querySelector(
+                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img');
               if (img) img.scrollIntoView({block: 'center'});
             }""")
             page.wait_for_timeout(300)
