@@ -15,6 +15,7 @@ tagged "solution") are left out. Handouts: solutions are kept, collapsed in <det
 """
 
 import argparse
+import glob
 import html
 import re
 import shutil
@@ -346,11 +347,11 @@ def main(argv=None):
     parser.add_argument(
         "--notebooks",
         default="notebooks/*.ipynb",
-        help="glob, relative to the repository (default: %(default)s)",
+        help="glob, relative to the repository or absolute (default: %(default)s)",
     )
     parser.add_argument("--out", type=Path, help="default: build/slides or build/html")
     args = parser.parse_args(argv)
-    notebooks = sorted(ROOT.glob(args.notebooks))
+    notebooks = sorted(ROOT / p for p in glob.glob(args.notebooks, root_dir=ROOT))
     if not notebooks:
         sys.exit(f"no notebooks match {args.notebooks}")
     out = (args.out or ROOT / "build" / args.kind).resolve()

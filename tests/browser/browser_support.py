@@ -86,7 +86,7 @@ class LabServer:
             "--ServerApp.ip=127.0.0.1",
             f"--port={self.port}",
             "--ServerApp.port_retries=0",
-            f"--ServerApp.token={self.token}",
+            f"--IdentityProvider.token={self.token}",  # ServerApp.token is deprecated
             "--allow-root",
             "--no-browser",
             "--LabApp.news_url=None",

@@ -48,6 +48,7 @@ def lab():
         pytest.fail("no notebooks to test")
     workdir = Path(tempfile.mkdtemp(prefix="lossbook-lab-"))
     server = LabServer(notebooks, workdir, workdir / "jupyterlab.log")
+
     # SIGTERM (a `timeout`, a CI runner) would end pytest without running the finally below:
     # stop the server first, then interrupt the run.
     def on_sigterm(signum, frame):

@@ -43,6 +43,17 @@ STATE_JS = r"""() => {
     formulas: panel.querySelectorAll('mjx-container').length,
     mathErrors: Array.from(panel.querySelectorAll('mjx-merror'))
       .map(e => e.getAttribute('data-mjx-error') || e.textContent),
+    // Undefined macros do not raise a MathJax error: they are typeset in red.
+    undefinedMacros: Array.from(panel.querySelectorAll('mjx-container [style*="color: red"]'))
+      .map(e => e.closest('p, li, td, div').textContent.slice(0, 200)),
+    // Math that MathJax never saw (unbalanced braces, a $ eaten by markdown) stays as text.
+    strayDollars: Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell')).flatMap((c, i) => {
+      const md = c.classList.contains('jp-MarkdownCell') && c.querySelector('.jp-RenderedMarkdown');
+      if (!md) return [];
+      const copy = md.cloneNode(true);
+      copy.querySelectorAll('code, pre, mjx-container, script').forEach(e => e.remove());
+      return copy.textContent.includes('$') ? [[i, copy.textContent.slice(0, 300)]] : [];
+    }),
     collapsed: panel.querySelectorAll('.jp-InputPlaceholder').length,
     unrenderedMarkdown: panel.querySelectorAll('.jp-MarkdownCell:not(.jp-mod-rendered)').length,
   };
@@ -91,6 +102,21 @@ def _wait(page, predicate, timeout, what):
         f"timed out after {timeout:.0f} s waiting for {what}; last state: "
         f"{json.dumps(state)[:3000]}"
     )
+
+
+def _wait_for_math(page, formulas, settle=15, timeout=300):
+    deadline = time.monotonic() + timeout
+    last, changed = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        state = page.evaluate(STATE_JS)
+        if state["formulas"] >= formulas or state["mathErrors"]:
+            return state
+        if state["formulas"] != last:
+            last, changed = state["formulas"], time.monotonic()
+        elif time.monotonic() - changed > settle:
+            return state
+        page.wait_for_timeout(500)
+    return state
 
 
 def _menu(page, menu, item):
@@ -158,16 +184,17 @@ def test_notebook_runs_and_renders_in_jupyterlab(path, lab, browser):
         )
         assert not state["stderr"], "error or stderr output:\n" + "\n---\n".join(state["stderr"])
 
-        # MathJax typesets asynchronously: wait until the count settles on the source's.
-        state = _wait(
-            page,
-            lambda s: s["formulas"] >= expected["formulas"],
-            60,
-            f"{expected['formulas']} formulas to be typeset",
-        )
+        # MathJax typesets asynchronously: wait until the count reaches the source's, or
+        # stops changing (a formula MathJax could not read never turns up).
+        state = _wait_for_math(page, expected["formulas"])
         page.wait_for_timeout(500)
         state = page.evaluate(STATE_JS)
         assert not state["mathErrors"], f"MathJax errors: {state['mathErrors']}"
+        assert not state["undefinedMacros"], f"undefined macros in: {state['undefinedMacros']}"
+        stray = [
+            (i, text) for i, text in state["strayDollars"] if "\\$" not in _source(nb["cells"][i])
+        ]  # a literal \$ is allowed
+        assert not stray, f"math left as text ($ not typeset) in cells (index, text): {stray}"
         assert state["formulas"] == expected["formulas"], (
             f"{state['formulas']} formulas rendered, the source has {expected['formulas']}"
         )

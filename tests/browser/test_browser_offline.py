@@ -24,7 +24,19 @@ PAGE_STATE_JS = r"""(scope) => {
     emptyFormulas: math.filter(m => m.getBoundingClientRect().width === 0
       && !m.closest('details:not([open])')
       && m.closest('.present:not(.stack), body:not(.reveal-viewport)')).length,
-    texErrors: Array.from(root.querySelectorAll('.mjx-merror')).map(e => e.textContent),
+    // A TeX error shows as an merror, or (MathJax 2's noErrors extension) as its source.
+    texErrors: Array.from(root.querySelectorAll('.mjx-merror, .mjx-noError'))
+      .map(e => e.textContent),
+    // Undefined macros do not raise an error: MathJax typesets them in red.
+    undefinedMacros: Array.from(root.querySelectorAll('.MathJax_CHTML [style*="color: red"]'))
+      .map(e => e.closest('p, li, td, div').textContent.slice(0, 200)),
+    // Math that MathJax never saw (unbalanced braces, a $ eaten by markdown) stays as text.
+    strayDollars: Array.from(root.querySelectorAll('.jp-MarkdownCell')).flatMap((c, i) => {
+      const copy = c.cloneNode(true);
+      copy.querySelectorAll('code, pre, script, .MathJax_Preview, .MathJax_CHTML')
+        .forEach(e => e.remove());
+      return copy.textContent.includes('$') ? [[i, copy.textContent.slice(0, 300)]] : [];
+    }),
     processingErrors: document.body.innerText.includes('Math Processing Error'),
     images: imgs.length,
     brokenImages: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).length,
@@ -40,6 +52,10 @@ def _slide_cells(nb):
     """The cells a deck shows: not skipped, not a solution."""
     skip = lambda c: c["metadata"].get("slideshow", {}).get("slide_type") == "skip"  # noqa: E731
     return [c for c in nb["cells"] if not skip(c) and not _is_solution(c)]
+
+
+def _text(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
 def _pngs(cells):
@@ -89,9 +105,15 @@ class OfflinePage:
         self.context.close()
 
 
-def _assert_rendered(state, formulas, images):
+def _assert_rendered(state, cells, images):
+    """Every formula of `cells` (the cells the page shows) typeset, every figure shown."""
+    formulas = expected_formulas({"cells": cells})
+    markdown = [c for c in cells if c["cell_type"] == "markdown"]
     assert not state["processingErrors"], "MathJax: Math Processing Error"
     assert not state["texErrors"], f"TeX errors: {state['texErrors']}"
+    assert not state["undefinedMacros"], f"undefined macros in: {state['undefinedMacros']}"
+    stray = [(i, text) for i, text in state["strayDollars"] if "\\$" not in _text(markdown[i])]
+    assert not stray, f"math left as text ($ not typeset) in markdown cells (n, text): {stray}"
     assert state["formulas"] == formulas, (
         f"{state['formulas']} formulas typeset, the notebook has {formulas}"
     )
@@ -111,9 +133,7 @@ def test_slides_work_offline(path, browser):
         page.assert_offline()
         # Count inside the slides only: reveal.js copies the current slide's text (formulas
         # included) into an aria-live region for screen readers.
-        _assert_rendered(
-            page.state(".reveal .slides"), expected_formulas({"cells": shown}), _pngs(shown)
-        )
+        _assert_rendered(page.state(".reveal .slides"), shown, _pngs(shown))
         # Show the first slide with a displayed formula, then screenshot it.
         where = page.page.evaluate("""() => {
           const top = Array.from(document.querySelectorAll('.reveal .slides > section'));
@@ -147,7 +167,7 @@ def test_handout_works_offline(path, browser):
     try:
         page.typeset()
         page.assert_offline()
-        _assert_rendered(page.state(), expected_formulas(nb), _pngs(cells))
+        _assert_rendered(page.state(), cells, _pngs(cells))
         # Solutions are kept, collapsed: one closed <details> per run of solution cells.
         details = page.page.locator("details.lossbook-solution")
         assert details.count() == runs
