@@ -25,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter, SlidesExporter
+from nbconvert.filters import markdown2html
 from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,15 +133,13 @@ def title_of(nb, fallback):
 
 
 def summary_of(nb):
-    """The first paragraph after the title, as plain text (for the index pages)."""
+    """The first paragraph after the title, as HTML with its math left for MathJax."""
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
-        paragraphs = [p.strip() for p in cell.source.split("\n\n") if p.strip()]
-        for p in paragraphs:
-            if not p.startswith("#"):
-                text = re.sub(r"\*\*|__|`", "", " ".join(p.split()))
-                return text if len(text) < 300 else text[:297].rsplit(" ", 1)[0] + " …"
+        for p in (p.strip() for p in cell.source.split("\n\n")):
+            if p and not p.startswith("#"):
+                return markdown2html(p)
         break
     return ""
 
@@ -177,16 +176,22 @@ INDEX = """<!DOCTYPE html>
 <style>
 body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 52em;
        margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
-li {{ margin: 0.8em 0; }} a {{ font-weight: 600; }} .summary {{ color: #444; }}
+ul {{ list-style: none; padding: 0; }} li {{ margin: 1.2em 0; }}
+a {{ font-weight: 600; font-size: 1.1em; }} .summary p {{ color: #444; margin: 0.2em 0; }}
 .note {{ color: #555; font-size: 0.95em; }}
 </style>
+<script type="text/x-mathjax-config">
+MathJax.Hub.Config({{tex2jax: {{inlineMath: [["$", "$"]], processEscapes: true}},
+                     messageStyle: "none"}});
+</script>
+<script src="lib/mathjax/MathJax.js?config={mathjax_config}"></script>
 </head>
 <body>
 <h1>{title}</h1>
 <p class="note">{note}</p>
-<ol start="0">
+<ul>
 {items}
-</ol>
+</ul>
 </body>
 </html>
 """
@@ -194,8 +199,8 @@ li {{ margin: 0.8em 0; }} a {{ font-weight: 600; }} .summary {{ color: #444; }}
 
 def write_index(out, entries, slides):
     items = "\n".join(
-        f'<li><a href="{html.escape(href)}">{html.escape(title)}</a><br>'
-        f'<span class="summary">{html.escape(summary)}</span></li>'
+        f'<li><a href="{html.escape(href)}">{html.escape(title)}</a>'
+        f'<div class="summary">{summary}</div></li>'
         for href, title, summary in entries
     )
     if slides:
@@ -212,7 +217,10 @@ def write_index(out, entries, slides):
             "click “Solution” to open one. Works offline; print to PDF from the browser."
         )
     (out / "index.html").write_text(
-        INDEX.format(title=title, note=html.escape(note), items=items), encoding="utf-8"
+        INDEX.format(
+            title=title, note=html.escape(note), items=items, mathjax_config=MATHJAX_CONFIG
+        ),
+        encoding="utf-8",
     )
 
 

@@ -192,7 +192,17 @@ def test_handout_works_offline(path, browser):
 def test_index_lists_every_notebook(kind, browser):
     page = OfflinePage(browser, BUILD / kind / "index.html")
     try:
+        page.typeset()
         page.assert_offline()
+        state = page.state()
+        assert not state["processingErrors"] and not state["texErrors"], state["texErrors"]
+        leftover = page.page.evaluate("""() => Array.from(document.querySelectorAll('.summary'))
+          .map(s => { const c = s.cloneNode(true);
+                      c.querySelectorAll('script, .MathJax_Preview, .MathJax_CHTML')
+                        .forEach(e => e.remove());
+                      return c.textContent; })
+          .filter(t => t.includes('$'))""")
+        assert not leftover, f"math left as text in the summaries: {leftover}"
         hrefs = page.page.eval_on_selector_all("li a", "links => links.map(a => a.href)")
         suffix = ".slides.html" if kind == "slides" else ".html"
         expected = [(BUILD / kind / f"{p.stem}{suffix}").as_uri() for p in notebook_paths()]
