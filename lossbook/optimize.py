@@ -157,6 +157,9 @@ def newton(X, y, l2=0.0, tol=1e-10, max_iter=50, theta0=None):
     If an iterate classifies every sample correctly (all margins positive) and ``l2 == 0``,
     the data are linearly separable and no finite minimum exists: it stops there with a
     :class:`SeparationWarning` and ``converged=False`` instead of chasing θ to infinity.
+    Not detected: *quasi*-complete separation (a separating line with some samples of both
+    classes exactly on it), where θ also diverges but slowly enough that the gradient can
+    meet ``tol`` first; telling it apart needs a linear program (notebook 08 shows the case).
     If ``max_iter`` steps do not reach ``tol``, or J stops changing (no acceptable step, or
     three steps in a row that changed J by no more than rounding: ``tol`` is below what the
     floating-point type can resolve), it warns with a :class:`ConvergenceWarning` and returns
