@@ -106,7 +106,8 @@ def standard_errors(theta, X, y, l2=0.0):
     """
     theta, X, y_is_one, l2 = check_inputs(theta, X, y, l2)
     m = X.shape[0]
-    _, _, hess = evaluate(theta, X, y_is_one, l2, want_grad=False, want_hess=True)
+    _, _, hess = evaluate(theta, X, y_is_one, l2, want_grad=False, want_hess=True,
+                          want_loss=False)
     information = m * hess.astype(np.float64, copy=False)
     try:
         L = np.linalg.cholesky(information)

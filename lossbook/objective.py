@@ -182,29 +182,31 @@ def _accumulate(theta, X, y_is_one, want_loss, want_grad, want_hess, want_margin
     return total, grad, hess, max_t
 
 
-def evaluate(theta, X, y_is_one, l2, want_grad=True, want_hess=False, want_margin=False):
-    """J, its gradient and Hessian (each only if asked) from already validated inputs.
+def evaluate(theta, X, y_is_one, l2, want_grad=True, want_hess=False, want_margin=False,
+             want_loss=True):
+    """J, its gradient and Hessian (each only if asked, else None) from validated inputs.
 
-    The optimisers call this in their loops, so the labels are checked once per run, not
-    once per step. With ``want_margin`` it also returns ``max_i t_i`` (t as in
+    The one place that turns the blocked sums into J, its gradient and its Hessian (the 1/m
+    and the penalty). The optimisers call it in their loops, so the labels are checked once
+    per run, not once per step. With ``want_margin`` it also returns ``max_i t_i`` (t as in
     :func:`_terms`): a negative value certifies that theta separates the data.
     """
     m = X.shape[0]
     total, grad, hess, max_t = _accumulate(
-        theta, X, y_is_one, True, want_grad, want_hess, want_margin
+        theta, X, y_is_one, want_loss, want_grad, want_hess, want_margin
     )
-    check_finite_result(total, X)
-    if grad is not None:
-        check_finite_result(grad, X)
+    if want_loss:
+        check_finite_result(total, X)
     pen, pen_grad = _penalty_terms(theta, l2)
     if grad is not None:
+        check_finite_result(grad, X)
         grad /= m
         grad += pen_grad
     if hess is not None:
         check_finite_result(hess, X)
         hess /= m
         hess[np.arange(1, X.shape[1]), np.arange(1, X.shape[1])] += l2
-    out = (total / m + pen, grad, hess)
+    out = (total / m + pen if want_loss else None, grad, hess)
     return (*out, max_t) if want_margin else out
 
 
@@ -260,11 +262,7 @@ def gradient(theta, X, y, l2=0.0):
     array([ 0.  , -0.75])
     """
     theta, X, y_is_one, l2 = check_inputs(theta, X, y, l2)
-    _, grad, _ = _accumulate(theta, X, y_is_one, False, True, False)[:3]
-    check_finite_result(grad, X)
-    grad /= X.shape[0]
-    grad += _penalty_terms(theta, l2)[1]
-    return grad
+    return evaluate(theta, X, y_is_one, l2, want_loss=False)[1]
 
 
 def hessian(theta, X, y, l2=0.0):
@@ -279,11 +277,7 @@ def hessian(theta, X, y, l2=0.0):
            [0.125, 0.625]])
     """
     theta, X, y_is_one, l2 = check_inputs(theta, X, y, l2)
-    _, _, hess = _accumulate(theta, X, y_is_one, False, False, True)[:3]
-    check_finite_result(hess, X)
-    hess /= X.shape[0]
-    hess[np.arange(1, X.shape[1]), np.arange(1, X.shape[1])] += l2
-    return hess
+    return evaluate(theta, X, y_is_one, l2, want_grad=False, want_hess=True, want_loss=False)[2]
 
 
 def predict_proba(theta, X):
@@ -294,6 +288,7 @@ def predict_proba(theta, X):
     """
     X = check_X(X)
     theta = check_theta(theta, X.shape[1])
-    z = X @ theta
+    with np.errstate(over="ignore", invalid="ignore"):  # reported below, by name
+        z = X @ theta
     check_finite_result(z, X)
     return sigmoid(z)
