@@ -11,12 +11,14 @@ ARGS   ?=
 # JupyterLab refuses to run as root unless told to (CI and containers run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test unit-and-nbval lint execute bench clean test-browser slides html
+.PHONY: help lab test unit-and-nbval lint execute bench clean test-browser slides html test-portable
 
 help:
 	@echo "make lab      create .venv if needed and open JupyterLab on the course"
 	@echo "              (extra JupyterLab arguments: make lab ARGS=--no-browser)"
 	@echo "make test     lint, unit tests, doctests and strict nbval over every notebook"
+	@echo "make test-portable  strict nbval and doctests under other CPUs' numerical paths"
+	@echo "              (numpy SIMD levels off, OpenBLAS kernels, 1 and 2 BLAS threads)"
 	@echo "make execute  re-execute notebooks in place (NB=notebooks/05-*.ipynb for one)"
 	@echo "make bench    the benchmark scripts (ratios against scikit-learn)"
 	@echo "make slides   a reveal.js deck per notebook in build/slides/ (offline; open index.html)"
@@ -51,6 +53,10 @@ lint: $(STAMP)
 # Unit tests, doctests and strict nbval in one pytest run (options in pyproject.toml).
 unit-and-nbval: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The stored outputs must hold on every learner's CPU: imitate the others (tools/portability.py).
+test-portable: $(STAMP)
+	$(BIN)/python tools/portability.py $(ARGS)
 
 execute: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
