@@ -11,7 +11,8 @@ ARGS   ?=
 # JupyterLab refuses to run as root unless told to (CI and containers run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test unit-and-nbval lint execute bench clean test-browser slides html test-portable
+.PHONY: help lab test unit-and-nbval lint execute bench clean test-browser slides html test-portable \
+        lock test-latest test-lowest
 
 help:
 	@echo "make lab      create .venv if needed and open JupyterLab on the course"
@@ -19,6 +20,11 @@ help:
 	@echo "make test     lint, unit tests, doctests and strict nbval over every notebook"
 	@echo "make test-portable  strict nbval and doctests under other CPUs' numerical paths"
 	@echo "              (numpy SIMD levels off, OpenBLAS kernels, 1 and 2 BLAS threads)"
+	@echo "make test-latest   the tests in a fresh .venv-latest with the newest versions the"
+	@echo "              ranges in pyproject.toml allow, on the newest Python (early warning)"
+	@echo "make test-lowest   the tests in a fresh .venv-lowest with the lowest versions"
+	@echo "              pyproject.toml declares, on the oldest Python it supports"
+	@echo "make lock     regenerate requirements/lock*.txt from pyproject.toml (uv)"
 	@echo "make execute  re-execute notebooks in place (NB=notebooks/05-*.ipynb for one)"
 	@echo "make bench    the benchmark scripts (ratios against scikit-learn)"
 	@echo "make slides   a reveal.js deck per notebook in build/slides/ (offline; open index.html)"
@@ -28,10 +34,17 @@ help:
 	@echo "              (needs Debian's chromium: apt-get update && apt-get install -y chromium;"
 	@echo "              one notebook: make test-browser ARGS='-k 05')"
 
-$(STAMP): pyproject.toml
+# The environment is the lock's: exact versions of everything the course and its tests use
+# (requirements/lock.txt, made by `make lock` from pyproject.toml's ranges), then lossbook
+# itself, editable, with nothing else resolved.
+LOCK         := requirements/lock.txt
+LOCK_BROWSER := requirements/lock-browser.txt
+
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[course,test]'
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 # JupyterLab's "news" pop-up would greet a learner on first start (and try the network):
@@ -68,7 +81,43 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_newton.py
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-latest .venv-lowest build .pytest_cache .ruff_cache .hypothesis
+
+# ---- Drift: the lock, and the ends of the declared ranges ----
+# uv resolves (never downloads an interpreter: the Pythons are the machine's own).
+UV_SPEC  := uv==0.13.9
+UV       := $(VENV)/.tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+# An interpreter of minor version $(1): python3.X on PATH if it runs, else pyenv's.
+find_python = $(firstword $(foreach p,python$(1) $(wildcard $(HOME)/.pyenv/versions/$(1).*/bin/python$(1)),\
+    $(shell $(p) -c 'print("$(p)")' 2>/dev/null)))
+PYTHON_OLDEST ?= $(or $(call find_python,3.10),$(PYTHON))
+PYTHON_NEWEST ?= $(or $(call find_python,3.13),$(call find_python,3.12),$(PYTHON))
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)/.tools
+	$(VENV)/.tools/bin/python -m pip install --quiet $(UV_SPEC)
+
+lock: $(UV)
+	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test \
+	    pyproject.toml -o $(LOCK)
+	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test \
+	    --extra browser -c $(LOCK) pyproject.toml -o $(LOCK_BROWSER)
+
+
+test-latest: $(UV)
+	rm -rf .venv-latest
+	$(UV) venv --quiet --python $(PYTHON_NEWEST) .venv-latest
+	$(UV) pip install --quiet --python .venv-latest/bin/python --resolution highest -e '.[course,test]'
+	@.venv-latest/bin/python -c "import sys, numpy, sklearn, matplotlib; print('latest: Python', sys.version.split()[0], '| numpy', numpy.__version__, '| scikit-learn', sklearn.__version__, '| matplotlib', matplotlib.__version__)"
+	.venv-latest/bin/python -m pytest
+
+test-lowest: $(UV)
+	rm -rf .venv-lowest
+	$(UV) venv --quiet --python $(PYTHON_OLDEST) .venv-lowest
+	$(UV) pip install --quiet --python .venv-lowest/bin/python --resolution lowest-direct -e '.[course,test]'
+	@.venv-lowest/bin/python -c "import sys, numpy, sklearn, matplotlib; print('lowest: Python', sys.version.split()[0], '| numpy', numpy.__version__, '| scikit-learn', sklearn.__version__, '| matplotlib', matplotlib.__version__)"
+	.venv-lowest/bin/python -m pytest
 
 # ---- Delivery: the course in a real browser, lecture slides and handouts, all offline ----
 # JavaScript for the slides and handouts (reveal.js, MathJax 2, require.js, jQuery) comes from
@@ -78,8 +127,8 @@ BROWSER_STAMP := $(VENV)/.installed-browser
 NODE_STAMP    := node_modules/.package-lock.json
 CHROMIUM      ?= /usr/bin/chromium
 
-$(BROWSER_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[course,test,browser]'
+$(BROWSER_STAMP): $(STAMP) $(LOCK_BROWSER)
+	$(BIN)/python -m pip install --quiet -r $(LOCK_BROWSER)
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json

@@ -55,3 +55,36 @@ def test_public_names_are_documented():
     for name in lossbook.__all__:
         doc = getattr(lossbook, name).__doc__
         assert doc and len(doc) > 40, name
+
+
+def locked_versions(path):
+    """name -> [(version, marker)] from a `uv pip compile` lock (one pin per marker fork)."""
+    pins = {}
+    for line in path.read_text().splitlines():
+        m = re.match(r"^([A-Za-z0-9_.\-]+)==([^ ;]+)\s*(?:;\s*(.*))?$", line)
+        if m:
+            pins.setdefault(m[1].lower().replace("_", "-"), []).append((m[2], m[3]))
+    return pins
+
+
+@pytest.mark.parametrize("lock, extras", [
+    ("requirements/lock.txt", ("course", "test")),
+    ("requirements/lock-browser.txt", ("course", "test", "browser")),
+])
+def test_lock_pins_every_declared_requirement_inside_its_range(lock, extras):
+    # `make lab` and `make test` install the lock: it must hold what pyproject.toml declares.
+    tomllib = pytest.importorskip("tomllib")
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = list(project["dependencies"])
+    for extra in extras:
+        specs += project["optional-dependencies"][extra]
+    pins = locked_versions(ROOT / lock)
+    for spec in specs:
+        req = Requirement(spec)
+        name = req.name.lower().replace("_", "-")
+        assert name in pins, f"{lock} does not pin {name}: run make lock"
+        for version, _marker in pins[name]:
+            assert req.specifier.contains(version, prereleases=True), (
+                f"{lock} pins {name}=={version}, outside {spec}: run make lock")

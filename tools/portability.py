@@ -12,12 +12,15 @@ the doctests once per configuration:
 - ``OPENBLAS_NUM_THREADS`` 1 and 2.
 
 It prints which configurations ran and which were skipped (and why), and exits non-zero if
-any configuration failed. Usage: ``python tools/portability.py [--list] [pytest args...]``.
+any configuration failed.
+
+Usage: ``python tools/portability.py [--list] [--jobs=N] [pytest args...]``.
 """
 
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -69,6 +72,16 @@ def numpy_dispatch():
     return set(dispatch), set(features)
 
 
+def openblas_architecture(kernel):
+    """The kernels OpenBLAS (numpy's and scipy's) really loads for OPENBLAS_CORETYPE=kernel."""
+    code = ("import numpy, scipy.linalg, threadpoolctl\n"
+            "print(sorted({i.get('architecture') for i in threadpoolctl.threadpool_info()"
+            " if i['internal_api'] == 'openblas'}))")
+    env = {**os.environ, "OPENBLAS_CORETYPE": kernel}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    return out.stdout.strip() or kernel
+
+
 def configurations():
     """(name, environment, reason to skip or None) for every configuration of the matrix."""
     dispatch, features = numpy_dispatch()
@@ -83,9 +96,15 @@ def configurations():
         configs.append((f"numpy without {level}",
                         {"NPY_DISABLE_CPU_FEATURES": " ".join(disabled)}, None))
     flags = cpu_flags()
+    seen = {}
     for kernel, needs in OPENBLAS_KERNELS:
         missing = sorted(needs - flags)
         reason = f"this CPU lacks {', '.join(missing)}" if missing else None
+        if reason is None:
+            arch = openblas_architecture(kernel)
+            if arch in seen:
+                reason = f"OpenBLAS runs the same {arch} kernels as for {seen[arch]}"
+            seen.setdefault(arch, kernel)
         configs.append((f"OpenBLAS {kernel} kernel", {"OPENBLAS_CORETYPE": kernel}, reason))
     for n in (1, 2):
         configs.append((f"OpenBLAS with {n} thread{'s' * (n > 1)}",
@@ -93,44 +112,64 @@ def configurations():
     return configs
 
 
+def run(name, env_vars, targets):
+    """Start one configuration's pytest run; the caller waits for it."""
+    env = {**os.environ, **env_vars}
+    cmd = [sys.executable, "-m", "pytest", "-q", "--no-header", *targets]
+    log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a full pipe would block pytest
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc.log = log
+    return proc
+
+
+def report(name, proc, start):
+    proc.wait()
+    proc.log.seek(0)
+    out = proc.log.read()
+    proc.log.close()
+    elapsed = time.perf_counter() - start
+    tail = out.strip().splitlines()[-1] if out.strip() else "(no output)"
+    status = "passed" if proc.returncode == 0 else "FAILED"
+    print(f"done  {name}: {status} in {elapsed:.0f} s: {tail}", flush=True)
+    if proc.returncode != 0:
+        failed = [ln for ln in out.splitlines() if ln.startswith(("FAILED", "ERROR"))]
+        print("\n".join(f"      {ln}" for ln in failed) or out[-3000:], flush=True)
+    return status
+
+
 def main(argv):
+    """Run every configuration, ``--jobs`` at a time (default: the number of CPUs, at most 2)."""
     listing = "--list" in argv
-    extra = [a for a in argv if a != "--list"]
-    targets = extra or ["notebooks", "lossbook"]
-    configs = configurations()
-    results = []
-    for name, env_vars, skip in configs:
+    jobs = min(2, os.cpu_count() or 1)
+    rest = []
+    for arg in argv:
+        if arg.startswith("--jobs="):
+            jobs = max(1, int(arg.split("=", 1)[1]))
+        elif arg != "--list":
+            rest.append(arg)
+    targets = rest or ["notebooks", "lossbook"]
+    todo, results = [], {}
+    for name, env_vars, skip in configurations():
         if skip:
             print(f"skip  {name}: {skip}", flush=True)
-            results.append((name, "skipped", 0.0))
             continue
-        desc = " ".join(f"{k}={v!r}" for k, v in env_vars.items())
-        if listing:
-            print(f"run   {name}: {desc}")
-            continue
-        print(f"run   {name}: {desc}", flush=True)
-        env = {**os.environ, **env_vars}
-        start = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "--no-header", *targets],
-            cwd=ROOT, env=env, capture_output=True, text=True,
-        )
-        elapsed = time.perf_counter() - start
-        tail = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "(no output)"
-        status = "passed" if proc.returncode == 0 else "FAILED"
-        print(f"      {status} in {elapsed:.0f} s: {tail}", flush=True)
-        if proc.returncode != 0:
-            failed = [ln for ln in proc.stdout.splitlines() if ln.startswith("FAILED")]
-            print("\n".join(f"      {ln}" for ln in failed) or proc.stdout[-3000:], flush=True)
-        results.append((name, status, elapsed))
+        print(f"{'run ' if not listing else 'would run'}  {name}: "
+              + " ".join(f"{k}={v!r}" for k, v in env_vars.items()), flush=True)
+        todo.append((name, env_vars))
     if listing:
         return 0
-    ran = [r for r in results if r[1] != "skipped"]
-    bad = [r for r in ran if r[1] == "FAILED"]
-    skipped = len(results) - len(ran)
-    print(f"\nportability: {len(ran) - len(bad)} of {len(ran)} configurations passed, "
-          f"{skipped} skipped")
-    for name, status, _ in bad:
+    running = []
+    while todo or running:
+        while todo and len(running) < jobs:
+            name, env_vars = todo.pop(0)
+            running.append((name, run(name, env_vars, targets), time.perf_counter()))
+        time.sleep(0.5)
+        for item in [r for r in running if r[1].poll() is not None]:
+            running.remove(item)
+            results[item[0]] = report(*item)
+    bad = [name for name, status in results.items() if status != "passed"]
+    print(f"\nportability: {len(results) - len(bad)} of {len(results)} configurations passed")
+    for name in bad:
         print(f"  failed: {name}")
     return 1 if bad else 0
 
