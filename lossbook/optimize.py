@@ -153,8 +153,8 @@ _MAX_HALVINGS = 30
 
 
 def _default_tol(dtype):
-    """1e-10 in float64; 100 eps of coarser types (1.2e-5 in float32), which they can reach."""
-    return max(1e-10, 100 * float(np.finfo(dtype).eps))
+    """1e-10 in float64; 10 eps of coarser types (1.2e-6 in float32), which they can reach."""
+    return max(1e-10, 10 * float(np.finfo(dtype).eps))
 
 
 def newton(X, y, l2=0.0, tol=None, max_iter=50, theta0=None):
@@ -166,7 +166,7 @@ def newton(X, y, l2=0.0, tol=None, max_iter=50, theta0=None):
     where J is flat to rounding, a step that shrinks :math:`\lVert\nabla J\rVert_1` is
     accepted instead). It stops once :math:`\lVert\nabla J\rVert <` ``tol`` (the Euclidean
     norm); near the minimum the number of correct digits doubles per step (notebook 07).
-    ``tol=None`` means 1e-10 in float64 and 100 ε of a coarser working type (1.2e-5 for
+    ``tol=None`` means 1e-10 in float64 and 10 ε of a coarser working type (1.2e-6 for
     float32 X and θ), a gradient norm that type can resolve.
     Starts from ``theta0`` (zeros by default).
 
