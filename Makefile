@@ -11,7 +11,7 @@ ARGS   ?=
 # JupyterLab refuses to run as root unless told to (CI and containers run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test unit-and-nbval lint execute bench clean test-browser slides html
+.PHONY: help lab test unit-and-nbval lint execute bench clean test-browser slides html mutation
 
 help:
 	@echo "make lab      create .venv if needed and open JupyterLab on the course"
@@ -19,6 +19,8 @@ help:
 	@echo "make test     lint, unit tests, doctests and strict nbval over every notebook"
 	@echo "make execute  re-execute notebooks in place (NB=notebooks/05-*.ipynb for one)"
 	@echo "make bench    the benchmark scripts (ratios against scikit-learn)"
+	@echo "make mutation mutmut over the core modules against the unit tests and doctests,"
+	@echo "              then the score per module (slow: about 40 min on 2 cores)"
 	@echo "make slides   a reveal.js deck per notebook in build/slides/ (offline; open index.html)"
 	@echo "make html     handouts of every notebook (stored outputs) in build/html/ (offline)"
 	@echo "make test-browser  every notebook run in JupyterLab in headless Chromium (formulas,"
@@ -61,8 +63,16 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_loss.py
 	$(BIN)/python benchmarks/bench_newton.py
 
+# Mutation testing (not part of `make test`): configured in pyproject.toml ([tool.mutmut]).
+# A fresh mutants/ each time, so the score is of the code and tests as they are now.
+MUTMUT_CHILDREN ?= 2
+mutation: $(STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTMUT_CHILDREN) > /dev/null || true
+	$(BIN)/python tools/mutation_score.py
+
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis mutants
 
 # ---- Delivery: the course in a real browser, lecture slides and handouts, all offline ----
 # JavaScript for the slides and handouts (reveal.js, MathJax 2, require.js, jQuery) comes from
