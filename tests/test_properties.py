@@ -170,7 +170,7 @@ def test_split_in_every_layout(layout, problem, seed):
         np.testing.assert_array_equal(a, b)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(p=st.lists(st.floats(0, 1), min_size=1, max_size=30), seed=st.integers(0, 100))
 def test_calibration_curve_layouts(p, seed):
     p = np.array(p)
@@ -181,7 +181,7 @@ def test_calibration_curve_layouts(p, seed):
             np.testing.assert_array_equal(a, b)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(z=st.lists(st.floats(-50, 50), min_size=1, max_size=20))
 def test_stable_functions_in_float32_and_strided(z):
     z = np.array(z)
