@@ -513,3 +513,73 @@ def test_logit_near_one_half_is_accurate():
                       for q in p])
     err = np.abs(lb.logit(p) - exact) / np.spacing(np.abs(exact))
     assert err.max() <= 4
+
+
+# ---- survivors of the first `make mutation` run, killed --------------------------------------
+
+def test_split_refuses_a_scalar_x():
+    with pytest.raises(ValueError, match="X and y must be arrays with one row per sample"):
+        lb.train_test_split(5.0, np.arange(10))
+
+
+def test_object_array_checks_every_entry_after_a_bool(problem):
+    theta, X, y = problem
+    X_obj = X.astype(object)
+    X_obj[0, 0] = True
+    X_obj[7, 2] = "x"
+    with pytest.raises(TypeError, match=r"entry \(7, 2\) is 'x' \(str\)"):
+        lb.loss(theta, X_obj, y)
+
+
+def test_float32_frame_is_computed_in_float32(problem):
+    theta, X, y = problem
+    frame = pd.DataFrame(X.astype(np.float32))
+    grad = lb.gradient(theta.astype(np.float32), frame, y)
+    assert grad.dtype == np.float32
+    int_frame = pd.DataFrame(np.round(X * 3).astype(np.int64))
+    assert lb.add_intercept(int_frame).dtype == np.float64
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_standard_errors_message_names_the_label(problem, label):
+    _, X, _ = problem
+    with pytest.raises(ValueError, match=f"every label is {label} "):
+        lb.standard_errors(np.zeros(3), X, np.full(len(X), label))
+
+
+def test_step_too_large_counts_the_rises(problem):
+    _, X, y = problem
+    with pytest.warns(lb.ConvergenceWarning) as record:
+        result = lb.gradient_descent(X, y, 1e4, 50)
+    rises = int(np.sum(np.diff(result.history) > 0))
+    message = str(record[0].message)
+    assert f"rose at {rises} of 50 steps" in message
+    assert f"from {result.history[0]:.4g} to {result.history[-1]:.4g}" in message
+    assert "learning_rate=10000 is too large" in message
+
+
+def test_logit_names_the_bad_probabilities():
+    with pytest.raises(ValueError, match=r"got e.g. \[1.5, -0.5\]"):
+        lb.logit(np.array([0.2, 1.5, 0.7, -0.5]))
+
+
+def test_calibration_curve_errors_say_what_is_wrong():
+    with pytest.raises(ValueError, match=r"p must hold probabilities in \[0, 1\] \(no NaN\)"):
+        lb.calibration_curve(np.array([0.5, np.nan]), [0, 1])
+    with pytest.raises(ValueError, match="p must be a 1-D array of probabilities"):
+        lb.calibration_curve(np.ones((2, 2)) / 2, [0, 1])
+    with pytest.raises(ValueError, match="n_bins must be > 0"):
+        lb.calibration_curve(np.array([0.5, 0.5]), [0, 1], n_bins=0)
+
+
+def test_prior_relations_name_their_argument():
+    with pytest.raises(ValueError, match="variance must be a finite number > 0"):
+        regularization.l2_from_prior_variance(0.0, 10)
+    with pytest.raises(ValueError, match="m must be > 0"):
+        regularization.l2_from_prior_variance(1.0, 0)
+    with pytest.raises(ValueError, match="l2 must be a finite number > 0"):
+        regularization.prior_variance_from_l2(0.0, 10)
+    with pytest.raises(ValueError, match="m must be > 0"):
+        regularization.prior_variance_from_l2(1.0, 0)
+    assert regularization.l2_from_prior_variance(2.0, 5) == 0.1
+    assert regularization.prior_variance_from_l2(0.1, 5) == pytest.approx(2.0, rel=1e-15)
