@@ -20,7 +20,7 @@ help:
 	@echo "make execute  re-execute notebooks in place (NB=notebooks/05-*.ipynb for one)"
 	@echo "make bench    the benchmark scripts (ratios against scikit-learn)"
 	@echo "make mutation mutmut over the core modules against the unit tests and doctests,"
-	@echo "              then the score per module (slow: about 40 min on 2 cores)"
+	@echo "              then the score per module (slow: over an hour on 2 cores)"
 	@echo "make slides   a reveal.js deck per notebook in build/slides/ (offline; open index.html)"
 	@echo "make html     handouts of every notebook (stored outputs) in build/html/ (offline)"
 	@echo "make test-browser  every notebook run in JupyterLab in headless Chromium (formulas,"
