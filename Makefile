@@ -12,7 +12,7 @@ ARGS   ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: help lab test unit-and-nbval lint execute bench clean test-browser slides html test-portable \
-        lock test-latest test-lowest
+        lock test-latest test-lowest mutation
 
 help:
 	@echo "make lab      create .venv if needed and open JupyterLab on the course"
@@ -27,6 +27,8 @@ help:
 	@echo "make lock     regenerate requirements/lock*.txt from pyproject.toml (uv)"
 	@echo "make execute  re-execute notebooks in place (NB=notebooks/05-*.ipynb for one)"
 	@echo "make bench    the benchmark scripts (ratios against scikit-learn)"
+	@echo "make mutation mutmut over the core modules against the unit tests and doctests,"
+	@echo "              then the score per module (slow: over an hour on 2 cores)"
 	@echo "make slides   a reveal.js deck per notebook in build/slides/ (offline; open index.html)"
 	@echo "make html     handouts of every notebook (stored outputs) in build/html/ (offline)"
 	@echo "make test-browser  every notebook run in JupyterLab in headless Chromium (formulas,"
@@ -80,8 +82,16 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_loss.py
 	$(BIN)/python benchmarks/bench_newton.py
 
+# Mutation testing (not part of `make test`): configured in pyproject.toml ([tool.mutmut]).
+# A fresh mutants/ each time, so the score is of the code and tests as they are now.
+MUTMUT_CHILDREN ?= 2
+mutation: $(STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTMUT_CHILDREN) > /dev/null || true
+	$(BIN)/python tools/mutation_score.py
+
 clean:
-	rm -rf $(VENV) .venv-latest .venv-lowest build .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-latest .venv-lowest build .pytest_cache .ruff_cache .hypothesis mutants
 
 # ---- Drift: the lock, and the ends of the declared ranges ----
 # uv resolves (never downloads an interpreter: the Pythons are the machine's own).

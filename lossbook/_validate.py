@@ -3,6 +3,21 @@
 Every check here is O(m) or cheaper: the labels are read once, X only for its shape and
 dtype. NaN or infinity inside X is caught afterwards, for free, from the non-finite result
 it produces (see ``check_finite_result``), so validation never costs an extra pass over X.
+
+What is accepted, and how it is converted (the README's "Inputs" section says the same):
+
+- numpy arrays of floats, ints or bools, any memory layout, read-only or memory-mapped:
+  used as they are (no copy), except float16, which is promoted to float32 so that no sum
+  is formed in float16 (a copy);
+- pandas DataFrames and Series: each column must be numeric (numpy or nullable
+  ``Float64``/``Int64``/``boolean``); they are converted to one numpy array of the columns'
+  common type (``pd.NA`` becoming NaN, which the result check then reports); a column of
+  another type is named in the error;
+- object arrays whose every entry is a real number exactly representable as float64:
+  converted to float64 (like scikit-learn's ``check_array``); anything else is named;
+- rejected with a message that says why: masked arrays with masked entries (lossbook does not
+  drop samples silently), ``scipy.sparse`` matrices (the blocked kernel is dense), complex
+  numbers and strings.
 """
 
 import numbers
@@ -10,11 +25,89 @@ import numbers
 import numpy as np
 
 
+def _is_sparse(a):
+    """True for a scipy.sparse matrix or array, without importing scipy."""
+    return type(a).__module__.startswith("scipy.sparse")
+
+
+def _exact_float64(a, name):
+    """An object array converted to float64 if every entry is a real number it holds exactly."""
+    flat = a.ravel()
+    for index, value in enumerate(flat):
+        if isinstance(value, (bool, np.bool_)):
+            continue
+        if not isinstance(value, numbers.Real) or float(value) != value:
+            where = np.unravel_index(index, a.shape)
+            raise TypeError(
+                f"{name} must hold real numbers; entry {tuple(int(i) for i in where)} is "
+                f"{value!r} ({type(value).__name__}), which is not exactly a float64"
+            )
+    return a.astype(np.float64)
+
+
+def _from_pandas(frame, name):
+    """A DataFrame as one numpy array of its columns' common type; name a bad column."""
+    dtypes = []
+    for column, dtype in frame.dtypes.items():
+        numpy_dtype = getattr(dtype, "numpy_dtype", dtype)  # nullable Float64 -> float64
+        if not isinstance(numpy_dtype, np.dtype) or numpy_dtype.kind not in "biuf":
+            raise TypeError(
+                f"{name} column {column!r} has dtype {dtype}, not numbers "
+                "(convert or drop it; categories need an encoding, e.g. pandas.get_dummies)"
+            )
+        dtypes.append(numpy_dtype)
+    dtype = np.result_type(*dtypes) if dtypes else np.dtype(np.float64)
+    if frame.isna().to_numpy().any():  # pd.NA becomes NaN, which needs a float type
+        dtype = np.result_type(dtype, np.float64)
+    return frame.to_numpy(dtype=dtype, na_value=np.nan)
+
+
+def needs_conversion(a):
+    """True for what ``np.asarray`` alone would get wrong: masked, sparse, pandas, object."""
+    return (np.ma.isMaskedArray(a) or _is_sparse(a) or hasattr(a, "to_numpy")
+            or (isinstance(a, np.ndarray) and a.dtype.kind == "O"))
+
+
+def as_real_array(a, name):
+    """Return a as a numpy array of bools, ints or floats (float16 promoted to float32).
+
+    Converts pandas objects and exact object arrays, and rejects masked entries, sparse
+    matrices and anything that is not a real number, naming the problem (see the module
+    docstring). Never modifies its input; copies only where a conversion needs it.
+    """
+    if _is_sparse(a):
+        raise TypeError(
+            f"{name} is a scipy.sparse matrix, which lossbook does not support (its loss is "
+            f"evaluated in dense blocks); pass {name}.toarray() if it fits in memory"
+        )
+    if np.ma.isMaskedArray(a):
+        n_masked = int(np.count_nonzero(np.ma.getmaskarray(a)))
+        if n_masked:
+            raise ValueError(
+                f"{name} is a masked array with {n_masked} masked entries; lossbook would "
+                "ignore the mask, so remove those samples (or fill them) first"
+            )
+        a = np.ma.getdata(a)
+    if hasattr(a, "dtypes") and hasattr(a, "columns"):  # a pandas DataFrame
+        a = _from_pandas(a, name)
+    elif hasattr(a, "dtype") and hasattr(a, "to_frame"):  # a pandas Series
+        a = _from_pandas(a.to_frame(), name)[:, 0]
+    a = np.asarray(a)
+    if a.dtype.kind == "O":
+        a = _exact_float64(a, name)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {a.dtype}")
+    if a.dtype == np.float16:  # sums in float16 lose everything: compute in float32
+        a = a.astype(np.float32)
+    return a
+
+
 def check_X(X):
-    """Return X as a 2-D real array (no copy), or raise naming what is wrong."""
-    X = np.asarray(X)
-    if X.dtype.kind not in "iuf":
-        raise TypeError(f"X must hold real numbers, got dtype {X.dtype}")
+    """Return X as a 2-D real array (no copy unless converted), or raise naming what is wrong.
+
+    Bools are accepted as 0/1 features (an indicator column), as they are for y.
+    """
+    X = as_real_array(X, "X")
     if X.ndim != 2:
         raise ValueError(
             f"X must be 2-D (m samples x d features, intercept column first), "
@@ -29,7 +122,7 @@ def check_X(X):
 
 def check_labels(y, m):
     """Return a boolean array ``y == 1`` after checking y holds m labels, each 0 or 1."""
-    y = np.asarray(y)
+    y = as_real_array(y, "y") if needs_conversion(y) else np.asarray(y)
     if y.dtype.kind not in "biuf":
         raise TypeError(f"y must hold numeric labels 0/1 (or bools), got dtype {y.dtype}")
     if y.ndim != 1:
@@ -54,9 +147,9 @@ def check_labels(y, m):
 
 def check_theta(theta, d):
     """Return theta as a 1-D float array of size d, or raise naming what is wrong."""
-    theta = np.asarray(theta)
-    if theta.dtype.kind not in "iuf":
-        raise TypeError(f"theta must hold real numbers, got dtype {theta.dtype}")
+    theta = as_real_array(theta, "theta")
+    if theta.dtype.kind == "b":
+        raise TypeError("theta must hold real numbers, got dtype bool")
     if theta.ndim != 1:
         raise ValueError(f"theta must be 1-D of size {d}, got shape {theta.shape}")
     if theta.shape[0] != d:
@@ -112,11 +205,12 @@ def check_positive_int(value, name, allow_zero=True):
     return int(value)
 
 
-def check_positive_float(value, name):
-    """Return value as a float after checking it is finite and > 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+def check_positive_float(value, name, allow_zero=False):
+    """Return value as a float after checking it is finite and > 0 (or >= 0)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r}")
     value = float(value)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value}")
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be a finite number {bound}, got {value}")
     return value

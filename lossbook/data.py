@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from ._validate import check_positive_float, check_positive_int
+from ._validate import as_real_array, check_positive_float, check_positive_int
 
 __all__ = ["add_intercept", "make_data", "make_separable_data", "train_test_split"]
 
@@ -24,9 +24,7 @@ def add_intercept(X):
     array([[1., 2., 3.],
            [1., 4., 5.]])
     """
-    X = np.asarray(X)
-    if X.dtype.kind not in "iuf":
-        raise TypeError(f"X must hold real numbers, got dtype {X.dtype}")
+    X = as_real_array(X, "X")
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (m samples x n features), got shape {X.shape}")
     dtype = np.result_type(X.dtype, np.float32) if X.dtype.kind == "f" else np.float64
@@ -36,12 +34,41 @@ def add_intercept(X):
     return out
 
 
+def _random_state(seed, name, allow_generator=True):
+    """A RandomState (or Generator) from seed, as scikit-learn's ``check_random_state`` does.
+
+    None is numpy's global RandomState; an int seeds a new RandomState; a RandomState (or,
+    where allowed, a Generator) is used as it is, and advances.
+    """
+    if seed is None:
+        return np.random.mtrand._rand
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, (bool, np.bool_)):
+        if not 0 <= seed < 2**32:
+            raise ValueError(f"{name} must be between 0 and 2**32 - 1, got {seed}")
+        return np.random.RandomState(int(seed))
+    if isinstance(seed, np.random.RandomState):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        if allow_generator:
+            return seed
+        raise TypeError(
+            f"{name} must be None, an int or a numpy.random.RandomState, as in scikit-learn "
+            "(which rejects a Generator too: its permutation is a different one)"
+        )
+    kinds = "None, an int, a RandomState or a Generator" if allow_generator else (
+        "None, an int or a numpy.random.RandomState")
+    raise TypeError(f"{name} must be {kinds}, got {seed!r}")
+
+
 def make_data(m=100, n=2, theta_true=(1, 2, 3), noise=0.2, seed=42):
     r"""The opening example's data: m samples, n Gaussian features, noisy linear labels.
 
     Exactly as the opening lesson's program does it, with ``rng = RandomState(seed)``:
     ``X = rng.randn(m, n)`` with a column of ones prepended, then
     ``y = (X @ theta_true + rng.randn(m) * noise) > 0``. Labels are bools.
+    ``seed`` may also be None (numpy's global RandomState), a ``RandomState`` (used as it
+    is) or a ``Generator`` (which draws ``standard_normal``: other numbers than the
+    opening program's). ``theta_true`` must be finite and ``noise`` a finite number >= 0.
 
     >>> X, y = make_data()
     >>> X.shape, y.shape, y.dtype
@@ -51,26 +78,28 @@ def make_data(m=100, n=2, theta_true=(1, 2, 3), noise=0.2, seed=42):
     """
     m = check_positive_int(m, "m", allow_zero=False)
     n = check_positive_int(n, "n", allow_zero=False)
-    theta_true = np.asarray(theta_true, dtype=np.float64)
+    theta_true = as_real_array(theta_true, "theta_true").astype(np.float64)
     if theta_true.shape != (n + 1,):
         raise ValueError(
             f"theta_true must have n + 1 = {n + 1} entries (intercept first), "
             f"got shape {theta_true.shape}"
         )
-    if not (isinstance(noise, numbers.Real) and noise >= 0):
-        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
-    rng = np.random.RandomState(seed)
-    X = add_intercept(rng.randn(m, n))
-    y = (X @ theta_true + rng.randn(m) * noise) > 0
+    if not np.isfinite(theta_true).all():
+        raise ValueError(f"theta_true must be finite, got {theta_true.tolist()}")
+    noise = check_positive_float(noise, "noise", allow_zero=True)
+    rng = _random_state(seed, "seed")
+    X = add_intercept(rng.standard_normal((m, n)))
+    y = (X @ theta_true + rng.standard_normal(m) * noise) > 0
     return X, y
 
 
 def make_separable_data(m=100, n=2, seed=0, margin=0.5):
-    """Linearly separable data: labels given by the side of a line, with a gap around it.
+    r"""Linearly separable data: labels given by the side of a line, with a gap around it.
 
     Points within ``margin`` of the boundary ``x1 + x2 = 0`` (in the first two features)
     are pushed away from it, so a separating line exists and no finite minimum of the
-    unregularised loss does (notebook 08).
+    unregularised loss does (notebook 08): every point has
+    :math:`|x_1 + x_2| \ge` ``margin``. ``seed`` as for :func:`make_data`.
 
     >>> X, y = make_separable_data(m=10)
     >>> bool(np.all((X[:, 1] + X[:, 2] > 0) == y))
@@ -81,8 +110,8 @@ def make_separable_data(m=100, n=2, seed=0, margin=0.5):
     if n < 2:
         raise ValueError(f"n must be >= 2, got {n}")
     margin = check_positive_float(margin, "margin")
-    rng = np.random.RandomState(seed)
-    features = rng.randn(m, n)
+    rng = _random_state(seed, "seed")
+    features = rng.standard_normal((m, n))
     side = features[:, 0] + features[:, 1]
     push = np.where(side >= 0, 1.0, -1.0) * margin / 2
     features[:, 0] += push
@@ -97,12 +126,17 @@ def train_test_split(X, y, test_size=0.2, random_state=42):
     ``ShuffleSplit``): with ``n_test = ceil(test_size * m)`` for a fraction (or test_size
     itself for a count), ``perm = RandomState(random_state).permutation(m)``, the test rows
     are ``perm[:n_test]`` and the train rows ``perm[n_test:]``. Inputs are not modified.
+    ``random_state`` is what scikit-learn takes: an int, None (numpy's global RandomState)
+    or a ``RandomState`` (used as it is, and advanced); a ``Generator`` is refused, as
+    scikit-learn refuses it. X and y may be any arrays (or pandas objects) with one row per
+    sample; rows are taken with numpy indexing.
 
     >>> X, y = make_data()
     >>> X_train, X_test, y_train, y_test = train_test_split(X, y)
     >>> X_train.shape, X_test.shape
     ((80, 3), (20, 3))
     """
+    rng = _random_state(random_state, "random_state", allow_generator=False)
     X = np.asarray(X)
     y = np.asarray(y)
     if X.ndim == 0 or y.ndim == 0:
@@ -118,6 +152,6 @@ def train_test_split(X, y, test_size=0.2, random_state=42):
         raise ValueError(f"test_size must be a fraction in (0, 1) or a count, got {test_size!r}")
     if not 0 < n_test < m:
         raise ValueError(f"test_size={test_size!r} leaves {n_test} of {m} samples for testing")
-    perm = np.random.RandomState(random_state).permutation(m)
+    perm = rng.permutation(m)
     test, train = perm[:n_test], perm[n_test:]
     return X[train], X[test], y[train], y[test]

@@ -10,7 +10,13 @@ The loss J measures how probable the model finds the labels; these say more abou
 
 import numpy as np
 
-from ._validate import check_finite_result, check_inputs, check_labels, check_positive_int
+from ._validate import (
+    as_real_array,
+    check_finite_result,
+    check_inputs,
+    check_labels,
+    check_positive_int,
+)
 from .objective import evaluate
 
 __all__ = ["accuracy", "calibration_curve", "standard_errors"]
@@ -57,7 +63,7 @@ def calibration_curve(p, y, n_bins=10):
     >>> mean_predicted, observed, count
     (array([0.2 , 0.85]), array([0.33333333, 1.        ]), array([3, 2]))
     """
-    p = np.asarray(p)
+    p = as_real_array(p, "p")
     if p.dtype.kind not in "iuf" or p.ndim != 1:
         raise ValueError(f"p must be a 1-D array of probabilities, got shape {p.shape} "
                          f"and dtype {p.dtype}")
@@ -98,7 +104,8 @@ def standard_errors(theta, X, y, l2=0.0):
     Raises ``ValueError`` if I is not positive definite to working precision (a column of X
     that the others explain up to a share below 1000 ε, whose error would have fewer than
     3 correct digits): collinear columns of X, or a θ so large that every weight
-    :math:`\sigma'(z_i)` vanishes (separable data, notebook 08).
+    :math:`\sigma'(z_i)` vanishes (separable data, notebook 08); and if every label is the
+    same (one class only), where no maximum exists whatever ``l2`` is.
 
     >>> X = np.array([[1.0, -1.0], [1.0, 1.0]])
     >>> standard_errors(np.zeros(2), X, [0, 1])  # S = I/4, so I = X^T X / 4 = diag(1/2, 1/2)
@@ -106,6 +113,12 @@ def standard_errors(theta, X, y, l2=0.0):
     """
     theta, X, y_is_one, l2 = check_inputs(theta, X, y, l2)
     m = X.shape[0]
+    n_ones = int(np.count_nonzero(y_is_one))
+    if n_ones in (0, m):
+        raise ValueError(
+            f"every label is {int(n_ones > 0)} (one class only): the likelihood has no maximum "
+            "(the intercept goes to infinity), so no standard errors exist"
+        )
     _, _, hess = evaluate(theta, X, y_is_one, l2, want_grad=False, want_hess=True,
                           want_loss=False)
     information = m * hess.astype(np.float64, copy=False)

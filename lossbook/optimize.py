@@ -70,8 +70,13 @@ def gradient_descent(X, y, learning_rate, num_iterations, theta0=None, l2=0.0, t
     r"""Minimise J by fixed-step gradient descent, :math:`\theta \gets \theta - \eta\nabla J`.
 
     Takes at most ``num_iterations`` steps of size ``learning_rate`` (η) from ``theta0``
-    (zeros by default), stopping early once :math:`\lVert\nabla J\rVert \le` ``tol``. A step
-    of η <= 1/L, with L from :func:`smoothness_constant`, never increases J (notebook 06).
+    (zeros by default), stopping early once :math:`\lVert\nabla J\rVert \le` ``tol`` (a number
+    >= 0; 0 runs every step). A step of η <= 1/L, with L from :func:`smoothness_constant`,
+    never increases J (notebook 06). If the run ends with J above where it started, or
+    diverges (θ or Xθ overflows), the step was too large: it warns with a
+    :class:`ConvergenceWarning` that gives 1/L. (J rising at some steps while still ending
+    lower, as beyond 2/L on a well-conditioned problem, is not warned about: notebook 06
+    shows it.)
 
     >>> from lossbook.data import make_data
     >>> X, y = make_data()
@@ -84,8 +89,7 @@ def gradient_descent(X, y, learning_rate, num_iterations, theta0=None, l2=0.0, t
     X, y_is_one, theta, l2 = _prepare(X, y, theta0, l2)
     learning_rate = check_positive_float(learning_rate, "learning_rate")
     num_iterations = check_positive_int(num_iterations, "num_iterations")
-    if tol < 0:
-        raise ValueError(f"tol must be >= 0, got {tol}")
+    tol = check_positive_float(tol, "tol", allow_zero=True)
     history, previous = [], theta
     message = f"reached num_iterations={num_iterations}"
     for n_iter in range(num_iterations + 1):
@@ -110,9 +114,23 @@ def gradient_descent(X, y, learning_rate, num_iterations, theta0=None, l2=0.0, t
             message = "diverged: theta overflowed (the learning rate is too large)"
             theta = previous
             break
-    return OptimizeResult(
-        theta, n_iter, grad_norm <= tol, np.array(history), grad_norm, message
-    )
+    history = np.array(history)
+    if message.startswith("diverged") or history[-1] > history[0]:
+        _warn_step_too_large(X, l2, learning_rate, history, message)
+    return OptimizeResult(theta, n_iter, grad_norm <= tol, history, grad_norm, message)
+
+
+def _warn_step_too_large(X, l2, learning_rate, history, message):
+    """Warn that the step is too large, and say which step is safe (1/L)."""
+    rises = int(np.count_nonzero(np.diff(history) > 0))
+    safe = 1 / smoothness_constant(X, l2)
+    what = message if message.startswith("diverged") else (
+        f"J rose from {history[0]:.4g} to {history[-1]:.4g} (it rose at {rises} of "
+        f"{history.size - 1} steps)")
+    warnings.warn(
+        f"gradient_descent: {what}; learning_rate={learning_rate:g} is too large for these "
+        f"data: a step of 1/L = {safe:.4g} (1/smoothness_constant(X, l2)) never increases J",
+        ConvergenceWarning, stacklevel=3)
 
 
 def _newton_direction(grad, hess):
@@ -134,7 +152,12 @@ def _newton_direction(grad, hess):
 _MAX_HALVINGS = 30
 
 
-def newton(X, y, l2=0.0, tol=1e-10, max_iter=50, theta0=None):
+def _default_tol(dtype):
+    """1e-10 in float64; 10 eps of coarser types (1.2e-6 in float32), which they can reach."""
+    return max(1e-10, 10 * float(np.finfo(dtype).eps))
+
+
+def newton(X, y, l2=0.0, tol=None, max_iter=50, theta0=None):
     r"""Minimise J by Newton's method (IRLS) with a backtracking line search.
 
     Each step solves :math:`\nabla^2 J\,p = -\nabla J` and takes
@@ -143,6 +166,8 @@ def newton(X, y, l2=0.0, tol=1e-10, max_iter=50, theta0=None):
     where J is flat to rounding, a step that shrinks :math:`\lVert\nabla J\rVert_1` is
     accepted instead). It stops once :math:`\lVert\nabla J\rVert <` ``tol`` (the Euclidean
     norm); near the minimum the number of correct digits doubles per step (notebook 07).
+    ``tol=None`` means 1e-10 in float64 and 10 ε of a coarser working type (1.2e-6 for
+    float32 X and θ), a gradient norm that type can resolve.
     Starts from ``theta0`` (zeros by default).
 
     Cost: one blocked pass over X per step computes J, ∇J and ∇²J together. The Hessian is
@@ -157,6 +182,9 @@ def newton(X, y, l2=0.0, tol=1e-10, max_iter=50, theta0=None):
     If an iterate classifies every sample correctly (all margins positive) and ``l2 == 0``,
     the data are linearly separable and no finite minimum exists: it stops there with a
     :class:`SeparationWarning` and ``converged=False`` instead of chasing θ to infinity.
+    If every label is the same (one class only), no finite minimum exists for any ``l2``
+    (the intercept is not penalised, so :math:`\theta_0 \to \pm\infty`): it says so with a
+    :class:`SeparationWarning` at once and returns θ₀ unchanged, ``converged=False``.
     Not detected: *quasi*-complete separation (a separating line with some samples of both
     classes exactly on it), where θ also diverges but slowly enough that the gradient can
     meet ``tol`` first; telling it apart needs a linear program (notebook 08 shows the case).
@@ -173,7 +201,8 @@ def newton(X, y, l2=0.0, tol=1e-10, max_iter=50, theta0=None):
     """
     X, y_is_one, theta, l2 = _prepare(X, y, theta0, l2)
     max_iter = check_positive_int(max_iter, "max_iter")
-    tol = check_positive_float(tol, "tol")
+    working = np.result_type(X.dtype, theta.dtype, np.float32)
+    tol = _default_tol(working) if tol is None else check_positive_float(tol, "tol")
 
     def at(point, want_hess):
         """(J, grad, hess or None, largest margin t) at a point."""
@@ -186,8 +215,19 @@ def newton(X, y, l2=0.0, tol=1e-10, max_iter=50, theta0=None):
     flat_steps = 0  # consecutive steps that changed J by no more than rounding
     history = [J]
     converged = False
+    n_ones = int(np.count_nonzero(y_is_one))
+    one_class = n_ones in (0, y_is_one.shape[0])
     while True:
         n_iter = len(history) - 1
+        if one_class:
+            label = int(n_ones > 0)
+            message = (
+                f"every label is {label} (one class only): J has no finite minimum for any "
+                f"l2, since the intercept is not penalised (theta[0] -> "
+                f"{'+' if label else '-'}inf); fit data with both classes"
+            )
+            warnings.warn(message, SeparationWarning, stacklevel=2)
+            break
         if l2 == 0 and max_t < 0:
             message = (
                 "the data are linearly separable: theta classifies every sample correctly, "

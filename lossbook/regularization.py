@@ -69,14 +69,16 @@ def _check_l2_values(l2_values):
     return l2_values
 
 
-def regularization_path(X, y, l2_values, tol=1e-10, max_iter=50):
+def regularization_path(X, y, l2_values, tol=None, max_iter=50):
     r"""The minimiser :math:`\hat\theta(\lambda)` of :math:`J_\lambda` for each λ in ``l2_values``.
 
     Each fit is :func:`lossbook.newton` with ``l2=λ``, warm-started from the fit of the next
     larger λ (the path is traced from strong to weak regularisation, where each solution is
     close to the previous one). Returns an array of shape ``(len(l2_values), d)``, row k for
     ``l2_values[k]``, in the order given. A λ of 0 is allowed; on separable data it makes
-    ``newton`` warn (:class:`lossbook.SeparationWarning`), as it should. Notebook 08.
+    ``newton`` warn (:class:`lossbook.SeparationWarning`), as it should. ``tol`` and
+    ``max_iter`` are passed to every ``newton`` fit (``tol=None``: its dtype-scaled default).
+    Notebook 08.
 
     >>> from lossbook.data import make_data
     >>> X, y = make_data()
@@ -95,7 +97,7 @@ def regularization_path(X, y, l2_values, tol=1e-10, max_iter=50):
     return thetas
 
 
-def choose_l2(X_train, y_train, X_val, y_val, l2_values, tol=1e-10, max_iter=50):
+def choose_l2(X_train, y_train, X_val, y_val, l2_values, tol=None, max_iter=50):
     r"""Choose λ by the unpenalised loss J on validation data; return ``(best_l2, val_losses)``.
 
     For each λ, fit :math:`\hat\theta(\lambda)` on the training data
