@@ -12,7 +12,7 @@ ARGS   ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: help lab test unit-and-nbval lint execute bench clean test-browser slides html test-portable \
-        lock test-latest test-lowest
+        lock test-latest test-lowest student
 
 help:
 	@echo "make lab      create .venv if needed and open JupyterLab on the course"
@@ -28,6 +28,8 @@ help:
 	@echo "make execute  re-execute notebooks in place (NB=notebooks/05-*.ipynb for one)"
 	@echo "make bench    the benchmark scripts (ratios against scikit-learn)"
 	@echo "make slides   a reveal.js deck per notebook in build/slides/ (offline; open index.html)"
+	@echo "make student  the student edition in build/student/: solutions removed, exercise stubs"
+	@echo "              left (nbconvert + nbgrader preprocessors; see README, For lecturers)"
 	@echo "make html     handouts of every notebook (stored outputs) in build/html/ (offline)"
 	@echo "make test-browser  every notebook run in JupyterLab in headless Chromium (formulas,"
 	@echo "              figures, no errors), then the slides and handouts checked offline"
@@ -99,9 +101,9 @@ $(UV):
 	$(VENV)/.tools/bin/python -m pip install --quiet $(UV_SPEC)
 
 lock: $(UV)
-	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test \
+	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test --extra lecturer \
 	    pyproject.toml -o $(LOCK)
-	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test \
+	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test --extra lecturer \
 	    --extra browser -c $(LOCK) pyproject.toml -o $(LOCK_BROWSER)
 
 
@@ -136,10 +138,14 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 slides: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python tools/build_site.py slides
+	$(BIN)/python tools/build_site.py slides $(SITE_ARGS)
 
 html: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python tools/build_site.py html
+	$(BIN)/python tools/build_site.py html $(SITE_ARGS)
+
+# Student edition: solutions removed, each code exercise a stub (tools/student_edition.py).
+student: $(STAMP)
+	$(BIN)/python tools/student_edition.py
 
 test-browser: $(BROWSER_STAMP) slides html
 	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) not found. Install Debian's chromium (as root):"; \
