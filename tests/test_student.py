@@ -154,7 +154,7 @@ def test_the_student_edition_runs_and_says_not_attempted(editions):
 
 def _filled(student, solution, fill):
     by_id = {c.id: c for c in exercises(solution)}
-    nb = nbformat.from_dict(json.loads(nbformat.writes(student)))
+    nb = nbformat.reads(nbformat.writes(student), as_version=4)
     for cell in exercises(nb):
         cell.source = fill(by_id[cell.id])
     return nb
