@@ -12,7 +12,7 @@ ARGS   ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: help lab test unit-and-nbval lint execute bench clean test-browser slides html test-portable \
-        lock test-latest test-lowest mutation
+        lock test-latest test-lowest mutation student
 
 help:
 	@echo "make lab      create .venv if needed and open JupyterLab on the course"
@@ -30,6 +30,8 @@ help:
 	@echo "make mutation mutmut over the core modules against the unit tests and doctests,"
 	@echo "              then the score per module (slow: over an hour on 2 cores)"
 	@echo "make slides   a reveal.js deck per notebook in build/slides/ (offline; open index.html)"
+	@echo "make student  the student edition in build/student/: solutions removed, exercise stubs"
+	@echo "              left (nbconvert + nbgrader preprocessors; see README, For lecturers)"
 	@echo "make html     handouts of every notebook (stored outputs) in build/html/ (offline)"
 	@echo "make test-browser  every notebook run in JupyterLab in headless Chromium (formulas,"
 	@echo "              figures, no errors), then the slides and handouts checked offline"
@@ -109,23 +111,23 @@ $(UV):
 	$(VENV)/.tools/bin/python -m pip install --quiet $(UV_SPEC)
 
 lock: $(UV)
-	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test \
+	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test --extra lecturer \
 	    pyproject.toml -o $(LOCK)
-	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test \
+	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test --extra lecturer \
 	    --extra browser -c $(LOCK) pyproject.toml -o $(LOCK_BROWSER)
 
 
 test-latest: $(UV)
 	rm -rf .venv-latest
 	$(UV) venv --quiet --python $(PYTHON_NEWEST) .venv-latest
-	$(UV) pip install --quiet --python .venv-latest/bin/python --resolution highest -e '.[course,test]'
+	$(UV) pip install --quiet --python .venv-latest/bin/python --resolution highest -e '.[course,test,lecturer]'
 	@.venv-latest/bin/python -c "import sys, numpy, sklearn, matplotlib; print('latest: Python', sys.version.split()[0], '| numpy', numpy.__version__, '| scikit-learn', sklearn.__version__, '| matplotlib', matplotlib.__version__)"
 	.venv-latest/bin/python -m pytest
 
 test-lowest: $(UV)
 	rm -rf .venv-lowest
 	$(UV) venv --quiet --python $(PYTHON_OLDEST) .venv-lowest
-	$(UV) pip install --quiet --python .venv-lowest/bin/python --resolution lowest-direct -e '.[course,test]'
+	$(UV) pip install --quiet --python .venv-lowest/bin/python --resolution lowest-direct -e '.[course,test,lecturer]'
 	@.venv-lowest/bin/python -c "import sys, numpy, sklearn, matplotlib; print('lowest: Python', sys.version.split()[0], '| numpy', numpy.__version__, '| scikit-learn', sklearn.__version__, '| matplotlib', matplotlib.__version__)"
 	.venv-lowest/bin/python -m pytest
 
@@ -146,10 +148,14 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 slides: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python tools/build_site.py slides
+	$(BIN)/python tools/build_site.py slides $(SITE_ARGS)
 
 html: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python tools/build_site.py html
+	$(BIN)/python tools/build_site.py html $(SITE_ARGS)
+
+# Student edition: solutions removed, each code exercise a stub (tools/student_edition.py).
+student: $(STAMP)
+	$(BIN)/python tools/student_edition.py
 
 test-browser: $(BROWSER_STAMP) slides html
 	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) not found. Install Debian's chromium (as root):"; \

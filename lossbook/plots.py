@@ -2,12 +2,23 @@
 
 Colours are the Okabe-Ito palette, which stays distinguishable under the common forms of
 colour blindness. Every helper returns the matplotlib Axes it drew on; the notebook cell
-ends with ``plt.show()``. Imported only by notebooks: ``import lossbook`` does not load
-matplotlib.
+ends with ``show(fig, alt="...")``, which displays the figure with its alternative text (for
+screen readers, in the handouts and slides) and an opaque white background (legible in a
+dark theme). Imported only by notebooks: ``import lossbook`` does not load matplotlib.
 """
 
+import base64
+import io
+
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+
+# Opaque figures: JupyterLab's dark theme would show a transparent figure's black axes and
+# labels on a near-black page (the inline backend makes figures transparent by default).
+_OPAQUE = {"figure.facecolor": "white", "savefig.facecolor": "white",
+           "axes.facecolor": "white", "savefig.transparent": False}
+mpl.rcParams.update(_OPAQUE)
 
 __all__ = [
     "COLORS",
@@ -18,6 +29,7 @@ __all__ = [
     "plot_history",
     "plot_path",
     "shade_where",
+    "show",
 ]
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -192,3 +204,34 @@ def plot_calibration(p, y, n_bins=10, ax=None, label=None, color=None, marker="o
     if label:
         ax.legend(loc="upper left")
     return ax
+
+
+def show(fig=None, *, alt):
+    """Display a figure as a PNG whose output carries its alternative text, then close it.
+
+    ``alt`` says in one or two sentences what the figure shows and what it finds (not its
+    title again), e.g. "The loss falls steeply for 50 steps, then creeps: after 1000 steps
+    it is still 60 times its minimum." It goes into the output's metadata
+    (``metadata["image/png"]["alt"]``), from which the handouts and slides write ``<img
+    alt>`` (tools/build_site.py refuses a figure without one), and is the output's
+    ``text/plain``, what a text-only front end (and nbval) sees. The figure is drawn on an
+    opaque white background and closed, so the cell shows it once. ``fig`` defaults to the
+    current figure; an Axes is accepted for its figure. Returns None (the last line of a
+    cell shows nothing else).
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("show() needs alt: one or two sentences on what the figure shows "
+                         "and finds, for readers who cannot see it")
+    if fig is None:
+        fig = plt.gcf()
+    fig = getattr(fig, "figure", fig)  # an Axes -> its figure
+    from IPython.display import display
+
+    buffer = io.BytesIO()
+    with mpl.rc_context(_OPAQUE):
+        fig.savefig(buffer, format="png", bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+    alt = " ".join(alt.split())
+    display({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+             "text/plain": alt},
+            raw=True, metadata={"image/png": {"alt": alt}})

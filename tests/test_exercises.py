@@ -572,3 +572,59 @@ def test_public_api():
     )
     for name in ex.__all__:
         assert getattr(ex, name).__doc__
+
+
+# --------------------------------------------------------------------------------------------
+# The stub of a student edition: "not attempted yet", not a failure (but no points in nbgrader)
+# --------------------------------------------------------------------------------------------
+
+
+def _stub(*args):
+    raise NotImplementedError("your code here")
+
+
+@pytest.mark.parametrize("name", ex.__all__)
+def test_a_stub_is_not_attempted_yet(name, capsys, monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+
+    def my_function(*args):
+        raise NotImplementedError("your code here")
+
+    assert getattr(ex, name)(my_function) is None
+    assert capsys.readouterr().out == (
+        f"{name}: not attempted yet (my_function raises NotImplementedError)\n")
+
+
+def test_a_stub_lambda_is_named_your_function(capsys, monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    ex.check_sigmoid(lambda z: _stub(z))
+    assert capsys.readouterr().out == (
+        "check_sigmoid: not attempted yet (your function raises NotImplementedError)\n")
+
+
+def test_under_nbgrader_a_stub_fails_its_test_cell(monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with pytest.raises(AssertionError, match=r"check_gradient: not attempted yet \(_stub raises"):
+        ex.check_gradient(_stub)
+
+
+def test_not_implemented_after_the_first_case_is_a_failure_with_a_hint(monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+
+    def partial(theta, X, y):
+        if len(y) == 1:
+            raise NotImplementedError("m = 1 left for later")
+        return lb.gradient(theta, X, y)
+
+    with pytest.raises(AssertionError, match="raised NotImplementedError: m = 1 left for later"):
+        ex.check_gradient(partial)
+
+
+def test_other_errors_still_fail(monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+
+    def broken(theta, X, y):
+        raise ValueError("oops")
+
+    with pytest.raises(AssertionError, match="raised ValueError: oops"):
+        ex.check_gradient(broken)

@@ -68,8 +68,8 @@ def locked_versions(path):
 
 
 @pytest.mark.parametrize("lock, extras", [
-    ("requirements/lock.txt", ("course", "test")),
-    ("requirements/lock-browser.txt", ("course", "test", "browser")),
+    ("requirements/lock.txt", ("course", "test", "lecturer")),
+    ("requirements/lock-browser.txt", ("course", "test", "lecturer", "browser")),
 ])
 def test_lock_pins_every_declared_requirement_inside_its_range(lock, extras):
     # `make lab` and `make test` install the lock: it must hold what pyproject.toml declares.

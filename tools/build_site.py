@@ -11,7 +11,13 @@ index.html. Afterwards every built page is scanned, and the build fails if any o
 loads something (a script, stylesheet, image, font or module) from http:// or https://.
 
 Slides: headings open slides, derivation steps are fragments, exercise solutions (cells
-tagged "solution") are left out. Handouts: solutions are kept, collapsed in <details>.
+tagged "solution", "exercise" or "checker", see tools/nbgrader_cells.py) are left out by
+nbconvert's TagRemovePreprocessor. Handouts: solutions are kept, collapsed in <details>.
+
+Every figure carries its alternative text (lossbook.plots.show puts it in the output's
+metadata; the templates emit it as <img alt>). The build fails on a figure without one;
+`--allow-missing-alt` (make slides/html SITE_ARGS=--allow-missing-alt) builds anyway, with a
+warning, until every notebook's figures have theirs.
 """
 
 import argparse
@@ -32,6 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
 TEMPLATES = ROOT / "tools" / "templates"
 MATHJAX_CONFIG = "TeX-AMS_CHTML-full,Safe"  # nbconvert's default configuration, served locally
+# Cells that hold an exercise's answer: hidden in the notebook, out of the slides, collapsed in
+# the handouts ("exercise" and "checker" cells come from tools/nbgrader_cells.py).
+SOLUTION_TAGS = {"solution", "exercise", "checker"}
 
 # MathJax 2 ships 73 MB, mostly fonts and output modes the CommonHTML output never loads.
 _MATHJAX_SKIP = {
@@ -100,6 +109,8 @@ def _exporter_config(slides):
     c[exporter].jquery_url = "lib/jquery.min.js"
     c[exporter].jupyter_widgets_base_url = "lib/"  # only used by widget notebooks (none here)
     if slides:
+        c.TagRemovePreprocessor.enabled = True
+        c.TagRemovePreprocessor.remove_cell_tags = set(SOLUTION_TAGS)
         c.SlidesExporter.reveal_url_prefix = "lib/reveal.js"
         c.SlidesExporter.reveal_theme = "white"  # "simple" imports Google Fonts
         c.SlidesExporter.reveal_scroll = True  # a slide taller than the screen scrolls
@@ -119,7 +130,7 @@ def _exporter(slides):
 
 
 def _is_solution(cell):
-    return "solution" in cell.metadata.get("tags", [])
+    return not SOLUTION_TAGS.isdisjoint(cell.metadata.get("tags", []))
 
 
 def title_of(nb, fallback):
@@ -145,18 +156,28 @@ def summary_of(nb):
 
 
 def prepare(nb, slides):
-    """In memory only: mark solutions (skipped in slides, <details> runs in handouts)."""
+    """In memory only: mark where each run of solution cells opens and closes (one <details>
+    per run in the handouts). The slides need nothing: TagRemovePreprocessor drops them."""
     cells = nb.cells
     for i, cell in enumerate(cells):
-        if not _is_solution(cell):
+        if slides or not _is_solution(cell):
             continue
-        if slides:
-            cell.metadata.setdefault("slideshow", {})["slide_type"] = "skip"
-        else:
-            cell.metadata["lossbook_solution_open"] = i == 0 or not _is_solution(cells[i - 1])
-            last = i == len(cells) - 1 or not _is_solution(cells[i + 1])
-            cell.metadata["lossbook_solution_close"] = last
+        cell.metadata["lossbook_solution_open"] = i == 0 or not _is_solution(cells[i - 1])
+        last = i == len(cells) - 1 or not _is_solution(cells[i + 1])
+        cell.metadata["lossbook_solution_close"] = last
     return nb
+
+
+def figures_without_alt(nb):
+    """Indices of the code cells with a PNG figure that has no alternative text."""
+    return [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code"
+        for out in c.get("outputs", [])
+        if "image/png" in out.get("data", {})
+        and not str(out.get("metadata", {}).get("image/png", {}).get("alt", "")).strip()
+    ]
 
 
 def unexecuted(nb):
@@ -317,8 +338,20 @@ def check_offline(out):
     )
 
 
-def build(kind, notebooks, out):
+def build(kind, notebooks, out, allow_missing_alt=False):
     slides = kind == "slides"
+    no_alt = {}
+    for path in notebooks:
+        cells = figures_without_alt(nbformat.read(path, as_version=4))
+        if cells:
+            no_alt[path.name] = cells
+    for name, cells in no_alt.items():
+        print(f"{'WARNING' if allow_missing_alt else 'ERROR'}: {name}: {len(cells)} figure(s) "
+              f"without alternative text (cells {', '.join(map(str, cells))}); end the cell "
+              "with lossbook.plots.show(fig, alt=...)", file=sys.stderr)
+    if no_alt and not allow_missing_alt:
+        sys.exit(f"FAILED: {sum(map(len, no_alt.values()))} figure(s) in {len(no_alt)} "
+                 "notebook(s) have no alternative text (--allow-missing-alt builds anyway)")
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.html"):
         old.unlink()
@@ -358,12 +391,14 @@ def main(argv=None):
         help="glob, relative to the repository or absolute (default: %(default)s)",
     )
     parser.add_argument("--out", type=Path, help="default: build/slides or build/html")
+    parser.add_argument("--allow-missing-alt", action="store_true",
+                        help="build even if a figure has no alternative text (a warning)")
     args = parser.parse_args(argv)
     notebooks = sorted(ROOT / p for p in glob.glob(args.notebooks, root_dir=ROOT))
     if not notebooks:
         sys.exit(f"no notebooks match {args.notebooks}")
     out = (args.out or ROOT / "build" / args.kind).resolve()
-    build(args.kind, notebooks, out)
+    build(args.kind, notebooks, out, args.allow_missing_alt)
 
 
 if __name__ == "__main__":

@@ -7,13 +7,21 @@ labels, and awkward shapes (a single sample m = 1, an intercept-only model d = 1
 X with m = d). On success it prints one line, e.g. ``check_loss: all 10 cases passed.``; on
 the first failing case it raises ``AssertionError`` whose message names the case (and shows
 its inputs when they are small), what went wrong (expected and got, or the warning), and
-the likely mistake. Learners write ``from lossbook.exercises import check_loss``;
-``import lossbook`` does not import this module.
+the likely mistake. A function that raises ``NotImplementedError`` on the first case (the
+stub a student edition leaves, see ``make student``) is not a failure: the checker prints
+``check_loss: not attempted yet (my_loss raises NotImplementedError)`` and returns, so the
+notebook still runs top to bottom; under nbgrader (``NBGRADER_EXECUTION`` set) it raises
+instead, so an exercise left undone earns no points. Learners write
+``from lossbook.exercises import check_loss``; ``import lossbook`` does not import this module.
 
 >>> import lossbook as lb
 >>> from lossbook.exercises import check_loss
 >>> check_loss(lb.loss)
 check_loss: all 10 cases passed.
+>>> def my_loss(theta, X, y):
+...     raise NotImplementedError("your code here")
+>>> check_loss(my_loss)
+check_loss: not attempted yet (my_loss raises NotImplementedError)
 
 How the mistake is named: for the failing case the checker computes what the usual wrong
 variants would return (a missing 1/m, a flipped sign, y and 1 - y swapped, the transpose,

@@ -1,5 +1,6 @@
 """Running a learner's function on a battery, and naming the likely mistake when it fails."""
 
+import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -97,6 +98,8 @@ class _Check:
             self.index, self.case = index, case
             want = reference(*self.case.args)
             outcome = _call(fn, self.case.args, self.names)
+            if index == 1 and isinstance(outcome.error, NotImplementedError):
+                return self.not_attempted(fn)
             if outcome.error is not None:
                 self.fail_on_error(fn, outcome.error, want)
             if outcome.mutated:
@@ -110,6 +113,21 @@ class _Check:
                 )
             inspect(self, outcome, want)
         print(f"{self.checker}: all {len(self.cases)} cases passed.")
+
+    def not_attempted(self, fn):
+        """The stub of a student edition (``raise NotImplementedError``): say so, don't fail.
+
+        While learning, a notebook whose exercises are not done yet still runs top to
+        bottom. Under nbgrader (``NBGRADER_EXECUTION`` is set while it validates or
+        autogrades) the same message is raised as an AssertionError, so the test cell of an
+        exercise left undone earns no points.
+        """
+        name = getattr(fn, "__name__", "")
+        who = "your function" if not name or name == "<lambda>" else name
+        message = f"{self.checker}: not attempted yet ({who} raises NotImplementedError)"
+        if os.environ.get("NBGRADER_EXECUTION"):
+            raise AssertionError(message)
+        print(message)
 
     def fail_on_error(self, fn, exc, want):
         text = f"{type(exc).__name__}: {exc}"

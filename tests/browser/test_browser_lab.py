@@ -2,7 +2,8 @@
 
 nbval proves the code runs; this proves what a learner sees: the notebook opens, Run ▸ Run All
 Cells finishes with no error or stderr output, every formula is typeset by MathJax (none in
-error), and every figure shows. One screenshot per notebook goes to build/screenshots/.
+error), and every figure shows. One screenshot per notebook goes to build/screenshots/, and
+one in the dark theme (NN-name-dark.png).
 """
 
 import json
@@ -127,6 +128,16 @@ def _menu(page, menu, item):
     label.click()
 
 
+def _theme(page, name):
+    """Settings ▸ Theme ▸ name, through the menus; wait until the page has switched."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Settings$")).click()
+    page.locator(".lm-Menu .lm-Menu-itemLabel", has_text=re.compile("^Theme$")).click()
+    page.locator(".lm-Menu .lm-Menu-itemLabel", has_text=re.compile(f"^{name}$")).click()
+    light = "false" if "Dark" in name else "true"
+    page.wait_for_function(f"document.body.dataset.jpThemeLight === '{light}'", timeout=30_000)
+    page.wait_for_timeout(500)
+
+
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
 def test_notebook_runs_and_renders_in_jupyterlab(path, lab, browser):
     nb = json.loads(path.read_text(encoding="utf-8"))
@@ -212,6 +223,11 @@ def test_notebook_runs_and_renders_in_jupyterlab(path, lab, browser):
             }""")
             page.wait_for_timeout(300)
             page.screenshot(path=str(shot))
+            # The same view in JupyterLab's dark theme: figures are opaque (lossbook.plots),
+            # so their black axes and labels stay legible. Back to light for the next one.
+            _theme(page, "JupyterLab Dark")
+            page.screenshot(path=str(SHOTS / f"{path.stem}-dark.png"))
+            _theme(page, "JupyterLab Light")
         finally:
             context.close()
             lab.shutdown_kernels()

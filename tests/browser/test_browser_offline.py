@@ -4,13 +4,15 @@ Each page is opened from file:// in headless Chromium with every other request a
 must then load all it needs (no request blocked, no local file missing, no script error),
 typeset every formula with its local MathJax 2 (no "Math Processing Error", no TeX error),
 and show every figure. Screenshots go to build/screenshots/slides-*.png and handout-*.png.
+axe-core (node_modules/axe-core, from package.json) then audits every deck and handout: no
+violation of impact "serious" or "critical" (figures' alt text, contrast, landmarks, ...).
 """
 
 import json
 
 import pytest
 
-from .browser_support import BUILD, notebook_paths
+from .browser_support import BUILD, ROOT, notebook_paths
 from .mathcount import expected_formulas
 
 SHOTS = BUILD / "screenshots"
@@ -44,8 +46,12 @@ PAGE_STATE_JS = r"""(scope) => {
 }"""
 
 
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SOLUTION_TAGS = {"solution", "exercise", "checker"}  # tools/build_site.py, nbgrader_cells.py
+
+
 def _is_solution(cell):
-    return "solution" in cell["metadata"].get("tags", [])
+    return not SOLUTION_TAGS.isdisjoint(cell["metadata"].get("tags", []))
 
 
 def _slide_cells(nb):
@@ -103,6 +109,19 @@ class OfflinePage:
 
     def close(self):
         self.context.close()
+
+    def axe(self):
+        """axe-core's serious and critical violations: (rule, impact, help, count, where)."""
+        if not AXE.exists():
+            pytest.fail(f"{AXE} is missing: run npm ci (make slides / make html do)")
+        self.page.add_script_tag(path=str(AXE))
+        found = self.page.evaluate("""async () => {
+          const r = await axe.run(document, {resultTypes: ['violations']});
+          return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => [v.id, v.impact, v.help, v.nodes.length,
+                       v.nodes.slice(0, 3).map(n => n.target.join(' '))]);
+        }""")
+        return found
 
 
 def _assert_rendered(state, cells, images):
@@ -209,5 +228,21 @@ def test_index_lists_every_notebook(kind, browser):
         assert hrefs == expected
         titles = page.page.eval_on_selector_all("li a", "links => links.map(a => a.textContent)")
         assert all(t[:2].isdigit() and " · " in t for t in titles), titles
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("kind", ["slides", "html"])
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
+def test_pages_have_no_serious_accessibility_violations(path, kind, browser):
+    name = f"{path.stem}.slides.html" if kind == "slides" else f"{path.stem}.html"
+    page = OfflinePage(browser, BUILD / kind / name)
+    try:
+        page.typeset()
+        if kind == "slides":
+            page.page.wait_for_selector(".reveal.ready")
+        violations = page.axe()
+        assert not violations, f"{name}: axe-core (serious/critical): {violations}"
+        page.assert_offline()
     finally:
         page.close()
