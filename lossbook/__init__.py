@@ -7,6 +7,7 @@ Everything a notebook derives lives in a small module named for what it holds:
 - :mod:`lossbook.optimize`: gradient descent and Newton's method (notebooks 06, 07)
 - :mod:`lossbook.data`: the opening example's data and split (notebook 00)
 - :mod:`lossbook.regularization`: the L2 penalty as a prior, paths, choosing λ (notebook 08)
+- :mod:`lossbook.separation`: does the MLE exist? complete, quasi-complete separation (notebook 08)
 - :mod:`lossbook.inference`: accuracy, calibration, standard errors (notebook 09)
 - :mod:`lossbook.gradcheck`: finite-difference gradient checking (notebook 05)
 - :mod:`lossbook.exercises`: the exercise checkers (import it explicitly)
@@ -34,6 +35,7 @@ from .optimize import (
     newton,
     smoothness_constant,
 )
+from .separation import SeparationResult, detect_separation
 from .stable import log_sigmoid, logit, sigmoid, sigmoid_derivative, softplus
 
 __version__ = "0.1.0"
@@ -41,10 +43,12 @@ __version__ = "0.1.0"
 __all__ = [
     "ConvergenceWarning",
     "OptimizeResult",
+    "SeparationResult",
     "SeparationWarning",
     "accuracy",
     "add_intercept",
     "calibration_curve",
+    "detect_separation",
     "gradient",
     "gradient_descent",
     "hessian",
