@@ -1,7 +1,8 @@
 """Input checks shared by the loss and the optimisers.
 
-Every check here is O(m) or cheaper: the labels are read once, X only for its shape and
-dtype. NaN or infinity inside X is caught afterwards, for free, from the non-finite result
+Every check here is O(m) or cheaper: the labels are read once (by the loss functions block by
+block, in the pass that uses them, so that no array of m labels is made), X only for its shape
+and dtype. NaN or infinity inside X is caught afterwards, for free, from the non-finite result
 it produces (see ``check_finite_result``), so validation never costs an extra pass over X.
 """
 
@@ -27,8 +28,12 @@ def check_X(X):
     return X
 
 
-def check_labels(y, m):
-    """Return a boolean array ``y == 1`` after checking y holds m labels, each 0 or 1."""
+def check_label_array(y, m):
+    """Return y as an array of m labels (no copy) after checking its dtype and shape.
+
+    O(1): the values are checked by :func:`check_labels`, or block by block, in the pass
+    that uses them, by :func:`check_label_values`.
+    """
     y = np.asarray(y)
     if y.dtype.kind not in "biuf":
         raise TypeError(f"y must hold numeric labels 0/1 (or bools), got dtype {y.dtype}")
@@ -40,16 +45,32 @@ def check_labels(y, m):
         )
     if y.shape[0] != m:
         raise ValueError(f"y has {y.shape[0]} labels but X has {m} rows")
-    if y.dtype.kind == "b":
-        return y
-    is_one = y == 1
-    n_bad = m - np.count_nonzero(is_one) - np.count_nonzero(y == 0)
-    if n_bad:
-        bad = y[~(is_one | (y == 0))][:3]
+    return y
+
+
+def check_label_values(labels, y):
+    """Return the boolean array ``labels == 1`` after checking each label is 0 or 1.
+
+    ``labels`` is y itself or a block of it; y (all the labels) serves only the message.
+    Bool labels need no check: they are returned as they are.
+    """
+    if labels.dtype.kind == "b":
+        return labels
+    is_one = labels == 1
+    if np.count_nonzero(is_one) + np.count_nonzero(labels == 0) != labels.shape[0]:
+        is_label = (y == 0) | (y == 1)
+        n_bad = y.shape[0] - np.count_nonzero(is_label)
         raise ValueError(
-            f"labels must be 0 or 1; y holds {n_bad} other value(s), e.g. {bad.tolist()}"
+            f"labels must be 0 or 1; y holds {n_bad} other value(s), "
+            f"e.g. {y[~is_label][:3].tolist()}"
         )
     return is_one
+
+
+def check_labels(y, m):
+    """Return a boolean array ``y == 1`` after checking y holds m labels, each 0 or 1."""
+    y = check_label_array(y, m)
+    return check_label_values(y, y)
 
 
 def check_theta(theta, d):
@@ -81,12 +102,17 @@ def check_l2(l2):
     return l2
 
 
-def check_inputs(theta, X, y, l2=0.0):
-    """Validate the arguments of the loss and its derivatives; return them ready to use."""
+def check_inputs(theta, X, y, l2=0.0, label_values=True):
+    """Validate the arguments of the loss and its derivatives; return them ready to use.
+
+    The labels come back as the boolean array ``y == 1``; with ``label_values=False`` their
+    values are left to be checked block by block (:func:`check_label_values`) and y comes
+    back as it is, so that no array of m labels is made.
+    """
     X = check_X(X)
-    y_is_one = check_labels(y, X.shape[0])
+    y = check_labels(y, X.shape[0]) if label_values else check_label_array(y, X.shape[0])
     theta = check_theta(theta, X.shape[1])
-    return theta, X, y_is_one, check_l2(l2)
+    return theta, X, y, check_l2(l2)
 
 
 def check_finite_result(value, X):
