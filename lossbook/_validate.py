@@ -32,7 +32,7 @@ def check_label_array(y, m):
     """Return y as an array of m labels (no copy) after checking its dtype and shape.
 
     O(1): the values are checked by :func:`check_labels`, or block by block, in the pass
-    that uses them, by :func:`check_label_values`.
+    that uses them, by :func:`labels_are_binary`.
     """
     y = np.asarray(y)
     if y.dtype.kind not in "biuf":
@@ -48,29 +48,35 @@ def check_label_array(y, m):
     return y
 
 
-def check_label_values(labels, y):
-    """Return the boolean array ``labels == 1`` after checking each label is 0 or 1.
+def labels_are_binary(labels):
+    """True if every label is 0 or 1 (bools always are).
 
-    ``labels`` is y itself or a block of it; y (all the labels) serves only the message.
-    Bool labels need no check: they are returned as they are.
+    Two comparisons and two counts, no array of more than the labels' size in bools: the
+    check the loss functions run on each block of labels.
     """
     if labels.dtype.kind == "b":
-        return labels
-    is_one = labels == 1
-    if np.count_nonzero(is_one) + np.count_nonzero(labels == 0) != labels.shape[0]:
-        is_label = (y == 0) | (y == 1)
-        n_bad = y.shape[0] - np.count_nonzero(is_label)
-        raise ValueError(
-            f"labels must be 0 or 1; y holds {n_bad} other value(s), "
-            f"e.g. {y[~is_label][:3].tolist()}"
-        )
-    return is_one
+        return True
+    n_binary = np.count_nonzero(labels == 0) + np.count_nonzero(labels == 1)
+    return n_binary == labels.size
+
+
+def bad_labels_error(y):
+    """The ValueError for labels that are not all 0 or 1, naming how many and a few."""
+    is_label = (y == 0) | (y == 1)
+    n_bad = y.shape[0] - np.count_nonzero(is_label)
+    return ValueError(
+        f"labels must be 0 or 1; y holds {n_bad} other value(s), e.g. {y[~is_label][:3].tolist()}"
+    )
 
 
 def check_labels(y, m):
     """Return a boolean array ``y == 1`` after checking y holds m labels, each 0 or 1."""
     y = check_label_array(y, m)
-    return check_label_values(y, y)
+    if y.dtype.kind == "b":
+        return y
+    if not labels_are_binary(y):
+        raise bad_labels_error(y)
+    return y == 1
 
 
 def check_theta(theta, d):
@@ -106,7 +112,7 @@ def check_inputs(theta, X, y, l2=0.0, label_values=True):
     """Validate the arguments of the loss and its derivatives; return them ready to use.
 
     The labels come back as the boolean array ``y == 1``; with ``label_values=False`` their
-    values are left to be checked block by block (:func:`check_label_values`) and y comes
+    values are left to be checked block by block (:func:`labels_are_binary`) and y comes
     back as it is, so that no array of m labels is made.
     """
     X = check_X(X)

@@ -26,12 +26,13 @@ once per evaluation, and the extra memory is a few blocks, whatever m is.
 import numpy as np
 
 from ._validate import (
+    bad_labels_error,
     check_finite_result,
     check_inputs,
     check_label_array,
-    check_label_values,
     check_theta,
     check_X,
+    labels_are_binary,
 )
 from .stable import _as_float_array, sigmoid
 
@@ -52,7 +53,7 @@ __all__ = [
 # _MAX_BLOCK_ROWS rows: its eight scratch vectors (_Work) then stay in L2 too.
 _BLOCK_BYTES = 1024 * 1024
 _MIN_BLOCK_ROWS = 256
-_MAX_BLOCK_ROWS = 16384
+_MAX_BLOCK_ROWS = 8192
 
 
 def _block_rows(X):
@@ -84,8 +85,9 @@ def _signs(labels, y, out):
     Checked here, block by block, unless they are bools (y, all the labels, is only for
     the error message): no array of m labels is ever made.
     """
-    is_one = check_label_values(labels, y)
-    np.multiply(is_one, out.dtype.type(-2), out=out)
+    if not labels_are_binary(labels):
+        raise bad_labels_error(y)
+    np.multiply(labels, out.dtype.type(-2), out=out)
     out += 1
     return out
 
