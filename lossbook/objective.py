@@ -97,12 +97,11 @@ def _terms(z, s, work, want_loss=True, per_sample=False):
 
     With the sign :math:`s = 1 - 2y` (+1 for y = 0, -1 for y = 1), :math:`t = s z` is large
     when the prediction is confidently wrong. With :math:`e = e^{-|t|} \in (0, 1]` and
-    :math:`u = 1 + e` (rounded), one exponential serves everything:
+    :math:`u = 1 + e` (rounded), one exponential serves both:
 
     - loss :math:`= \operatorname{softplus}(t) = \max(t, 0) + \operatorname{log1p}(e)`
     - residual :math:`\sigma(z) - y = s\,\sigma(t)`, with
       :math:`\sigma(t) = 1/u` for t >= 0 and :math:`e/u` for t < 0;
-    - the Hessian's weight :math:`\sigma(t)\sigma(-t) = e/u^2` (see :func:`_weighted_gram`).
 
     ``log1p(e)`` is computed as :math:`\log u - \delta/u` with :math:`\delta = (u - 1) - e`
     the exact rounding error of u (Goldberg's correction, error :math:`O(\delta^2)`): as
@@ -110,9 +109,11 @@ def _terms(z, s, work, want_loss=True, per_sample=False):
     nearly equal numbers occurs, so both results are accurate to a few ulp.
 
     Every step is one in-place numpy call into ``work`` (a :class:`_Work` cut to z's
-    length): about a dozen passes over vectors that stay in cache. ``pos`` is 1.0 where
-    t >= 0 and 0.0 elsewhere, so that :math:`\sum_i \max(t_i, 0) = t \cdot pos` and the
-    residual's numerator is :math:`\max(e, pos)`. z is overwritten with t.
+    length): under twenty passes over vectors that stay in cache, and no ``np.where`` (which
+    evaluates both branches, and is slow). ``pos`` is 1.0 where t >= 0 and 0.0 elsewhere, so
+    that the residual's numerator is :math:`\max(e, pos)`. The per-sample losses are
+    formed and summed (pairwise) in the order they always were, so J keeps its last bits
+    (stored notebook outputs depend on its rounding). z is overwritten with t.
     Returns the loss (the block's sum, or each sample's with ``per_sample``; None unless
     ``want_loss``) and the residual.
     """
@@ -127,11 +128,12 @@ def _terms(z, s, work, want_loss=True, per_sample=False):
     if want_loss:
         delta = np.subtract(u, 1.0, out=work.delta)
         delta -= e  # exact: the rounding error of 1 + e
-        log_u = np.log(u, out=u)
-        if per_sample:
-            loss = log_u - delta * inv_u + t * pos
-        else:
-            loss = float(t @ pos) + float(log_u.sum()) - float(delta @ inv_u)
+        delta *= inv_u
+        loss = np.log(u, out=u)
+        loss -= delta
+        loss += np.maximum(t, 0.0, out=work.delta)
+        if not per_sample:
+            loss = float(loss.sum())
     r = np.maximum(e, pos, out=work.r)  # 1 where t >= 0, else e
     r *= inv_u
     r *= s
@@ -195,17 +197,21 @@ def _penalty_terms(theta, l2):
     return value, pen_grad
 
 
-def _weighted_gram(Xb, work, buf):
+def _weighted_gram(Xb, t, work, buf):
     r"""One block's :math:`X_b^\top S X_b`, as :math:`(\sqrt{S}X_b)^\top(\sqrt{S}X_b)`.
 
     A matrix times its own transpose is symmetric, and BLAS computes it as one triangle
     (``syrk``): half the arithmetic of ``Xb.T @ (Xb * s[:, None])``. The square root of the
-    weight comes from the exponential :func:`_terms` already took,
-    :math:`\sqrt{\sigma'(z)} = \sqrt{e}/u` with :math:`e = e^{-|z|}`, :math:`1/u = 1/(1 + e)`
-    (``work.e`` and ``work.inv_u``). ``buf`` is scratch space of at least Xb's shape.
+    weight comes from one exponential, :math:`\sqrt{\sigma'(z)} = h/(1 + h^2)` with
+    :math:`h = e^{-|z|/2}` (:math:`|z| = |t|`, so t will do); next to ``syrk``'s d² flops per
+    sample it costs little. ``buf`` is scratch space of at least Xb's shape.
     """
-    root = np.sqrt(work.e, out=work.delta)
-    root *= work.inv_u
+    h = np.abs(t, out=work.delta)
+    h *= -0.5
+    np.exp(h, out=h)
+    root = np.multiply(h, h, out=work.u)
+    root += 1.0
+    np.divide(h, root, out=root)
     wx = np.multiply(Xb, root[:, None], out=buf[: Xb.shape[0]])
     return wx.T @ wx
 
@@ -237,7 +243,8 @@ def _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin=False)
                 z = np.matmul(Xb, theta, out=w.z)
             else:
                 z = np.asarray(Xb @ theta, dtype=dtype)
-            loss, r = _terms(z, s, w, want_loss)  # z now holds t
+            if want_loss or want_grad or want_margin:
+                loss, r = _terms(z, s, w, want_loss)  # z now holds t (|t| = |z|)
             if want_margin:
                 max_t = max(max_t, float(z.max()))
             if want_loss:
@@ -245,7 +252,7 @@ def _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin=False)
             if want_grad:
                 grad += Xb.T @ r
             if want_hess:
-                hess += _weighted_gram(Xb, w, buf)
+                hess += _weighted_gram(Xb, z, w, buf)
     return total, grad, hess, max_t
 
 
