@@ -47,11 +47,12 @@ __all__ = [
 ]
 
 # Bytes of X per block. Large enough that numpy's per-call overhead is small against the
-# block's arithmetic, small enough that the block is still in cache (L2/L3) when the second
-# pass X_b.T @ r_b reads it. 1 MiB was fastest on the reference machine (benchmarks/). At
-# small d the per-sample vectors dominate instead, so a block also has at most
-# _MAX_BLOCK_ROWS rows: its eight scratch vectors (_Work) then stay in L2 too.
-_BLOCK_BYTES = 1024 * 1024
+# block's arithmetic, small enough that the block and the per-sample scratch vectors (_Work)
+# are all still in L2 when the second pass X_b.T @ r_b reads the block. 512 KiB was fastest
+# on the reference machine at d = 20 and 200 (1 MiB: 10 % slower; benchmarks/). At small d
+# the per-sample vectors dominate instead, so a block also has at most _MAX_BLOCK_ROWS rows
+# (which also keeps OpenBLAS's dot products, threaded above 10,000 elements, on one thread).
+_BLOCK_BYTES = 512 * 1024
 _MIN_BLOCK_ROWS = 256
 _MAX_BLOCK_ROWS = 8192
 
