@@ -1,9 +1,24 @@
-"""Time lossbook.loss_and_gradient against scikit-learn's compiled loss, side by side.
+"""Time lossbook.loss_and_gradient against its peers and against the limits, side by side.
 
-Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_loss.py``). Single BLAS thread,
-float64. The machine is shared and noisy, so the candidates are timed in interleaved rounds
-and the script prints the median of the per-round ratios, never absolute times alone.
-Also reports the extra memory lossbook allocates (tracemalloc), which must not grow with m.
+Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_loss.py``). Single BLAS thread.
+For each problem (m samples, d columns, dtype of X) it times, in interleaved rounds (order
+alternating), and prints the median of the per-round ratios, never absolute times alone:
+
+- ``lossbook``: ``lb.loss_and_gradient(theta, X, y)`` with float labels;
+- ``sklearn``: scikit-learn's compiled ``LinearModelLoss(HalfBinomialLoss()).loss_gradient``
+  (one thread);
+- ``numba``: a fused loop compiled by numba (stable softplus and residual, one pass over X,
+  row by row), only if numba is installed (JAX is not compared: numba's loop is the
+  stronger peer for one evaluation on a CPU);
+- ``X @ w``: one matrix-vector product, the unit of the goals;
+- ``two BLAS passes``: ``X_b @ w`` and ``X_b.T @ r`` block by block at lossbook's block size,
+  the floor of any blocked evaluation that leaves the arithmetic to BLAS;
+- ``one stream``: ``X.sum()``, reading X once from memory: the physical limit of one
+  evaluation.
+
+Before timing, every candidate is checked to compute the same J and gradient. Finally it
+reports the extra memory lossbook allocates (tracemalloc peak) for float, integer and bool
+labels, which must not grow with m.
 """
 
 import argparse
@@ -16,6 +31,53 @@ from sklearn.linear_model._linear_loss import LinearModelLoss
 from threadpoolctl import threadpool_limits
 
 import lossbook as lb
+from lossbook.objective import _block_rows
+
+try:
+    import numba
+except ImportError:  # optional: a peer to compare with, not a dependency
+    numba = None
+
+# (m, d, dtype of X) and the goal for lossbook / one X @ w, if there is one.
+PROBLEMS = [
+    (1_000_000, 20, np.float64, 2.0),
+    (1_000_000, 20, np.float32, None),  # goal: no worse than float64 (relative to X @ w)
+    (10_000_000, 2, np.float64, 3.0),
+    (200_000, 200, np.float64, None),
+]
+QUICK = [(20_000, 20, np.float64, 2.0), (20_000, 20, np.float32, None),
+         (200_000, 2, np.float64, 3.0), (5_000, 200, np.float64, None)]
+
+
+def _numba_loss_gradient():
+    @numba.njit(cache=False)
+    def loss_gradient(theta, X, y):
+        m, d = X.shape
+        grad = np.zeros(d)
+        total = 0.0
+        for i in range(m):
+            z = 0.0
+            for j in range(d):
+                z += X[i, j] * theta[j]
+            s = -1.0 if y[i] == 1 else 1.0
+            t = s * z
+            e = np.exp(-abs(t))
+            total += max(t, 0.0) + np.log1p(e)
+            r = s * (1.0 if t >= 0 else e) / (1.0 + e)
+            for j in range(d):
+                grad[j] += r * X[i, j]
+        return total / m, grad / m
+
+    return loss_gradient
+
+
+def two_blas_passes(theta, X, step):
+    """The floor of a blocked evaluation: z_b = X_b @ theta, then X_b.T @ z_b, per block."""
+    grad = np.zeros(X.shape[1], X.dtype)
+    for start in range(0, X.shape[0], step):
+        Xb = X[start : start + step]
+        grad += Xb.T @ (Xb @ theta)
+    return grad
 
 
 def _time(fn):
@@ -24,40 +86,69 @@ def _time(fn):
     return time.perf_counter() - start
 
 
-def bench(m, d, rounds, seed=0):
-    rng = np.random.default_rng(seed)
-    X = lb.add_intercept(rng.standard_normal((m, d - 1)))
-    theta = rng.standard_normal(d) / np.sqrt(d)
-    y = (rng.random(m) < lb.sigmoid(X @ theta)).astype(np.float64)
-    sk = LinearModelLoss(HalfBinomialLoss(), fit_intercept=False)
-
-    candidates = {
-        "lossbook": lambda: lb.loss_and_gradient(theta, X, y),
-        "sklearn": lambda: sk.loss_gradient(theta, X, y, n_threads=1),
-        "floor": lambda: X.T @ (X @ theta),  # the two BLAS passes alone
-    }
-    # Same answer first: the comparison is only fair if both compute the same thing.
-    J, g = candidates["lossbook"]()
-    J_sk, g_sk = candidates["sklearn"]()
-    np.testing.assert_allclose(J, J_sk, rtol=1e-10)
-    np.testing.assert_allclose(g, g_sk, rtol=1e-8, atol=1e-12)
-
-    times = {name: [] for name in candidates}
-    for _ in range(rounds):
-        for name, fn in candidates.items():
-            times[name].append(_time(fn))
-    t = {k: np.array(v) for k, v in times.items()}
-
+def extra_memory(theta, X, y):
     tracemalloc.start()
     lb.loss_and_gradient(theta, X, y)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
+    return peak / 2**20
 
-    print(f"m = {m:>9,}, d = {d:>3}, {rounds} interleaved rounds:")
-    print(f"  lossbook / sklearn loss_gradient : {np.median(t['lossbook'] / t['sklearn']):.2f}x")
-    print(f"  lossbook / floor (X@theta, X.T@r): {np.median(t['lossbook'] / t['floor']):.2f}x")
-    print(f"  lossbook extra memory (peak)     : {peak / 2**20:.1f} MiB"
-          f"  (X itself: {X.nbytes / 2**20:.0f} MiB)")
+
+def bench(m, d, dtype, goal, rounds, numba_fn, seed=0):
+    rng = np.random.default_rng(seed)
+    X = lb.add_intercept(rng.standard_normal((m, d - 1))).astype(dtype)
+    theta = (rng.standard_normal(d) / np.sqrt(d)).astype(dtype)
+    y = (rng.random(m) < lb.sigmoid(X @ theta)).astype(np.float64)
+    y_sk = y.astype(dtype)
+    sk = LinearModelLoss(HalfBinomialLoss(), fit_intercept=False)
+    step = _block_rows(X)
+
+    candidates = {
+        "lossbook": lambda: lb.loss_and_gradient(theta, X, y),
+        "sklearn": lambda: sk.loss_gradient(theta, X, y_sk, n_threads=1),
+        "X @ w": lambda: X @ theta,
+        "two BLAS passes": lambda: two_blas_passes(theta, X, step),
+        "one stream": lambda: X.sum(),
+    }
+    if numba_fn is not None:  # compiled for X's dtype; accumulates in float64
+        candidates["numba"] = lambda: numba_fn(theta, X, y)
+    # Same answer first: the comparison is only fair if all compute the same thing.
+    rtol = 1e-10 if dtype == np.float64 else 1e-4
+    J, g = candidates["lossbook"]()
+    scale = np.abs(g).max()
+    for name in ("sklearn", "numba"):
+        if name in candidates:
+            J_other, g_other = candidates[name]()
+            np.testing.assert_allclose(J, J_other, rtol=rtol)
+            np.testing.assert_allclose(g, g_other, rtol=1e3 * rtol, atol=1e3 * rtol * scale)
+
+    times = {name: [] for name in candidates}
+    for r in range(rounds):
+        order = list(candidates) if r % 2 == 0 else list(reversed(candidates))
+        for name in order:
+            times[name].append(_time(candidates[name]))
+    t = {k: np.array(v) for k, v in times.items()}
+
+    def ratio(a, b):
+        return np.median(t[a] / t[b])
+
+    print(f"m = {m:>10,}, d = {d:>3}, {np.dtype(dtype).name}, {rounds} interleaved rounds "
+          f"(median of per-round ratios):")
+    goal_note = f"  (goal <= {goal:.1f}x)" if goal else ""
+    print(f"  lossbook / one X @ w             : {ratio('lossbook', 'X @ w'):.2f}x{goal_note}")
+    print(f"  lossbook / one stream of X       : {ratio('lossbook', 'one stream'):.2f}x")
+    print(f"  two BLAS passes / one X @ w      : {ratio('two BLAS passes', 'X @ w'):.2f}x"
+          f"  (the floor of a blocked evaluation)")
+    print(f"  lossbook / sklearn loss_gradient : {ratio('lossbook', 'sklearn'):.2f}x")
+    if "numba" in t:
+        print(f"  lossbook / numba fused loop      : {ratio('lossbook', 'numba'):.2f}x")
+    memory = {
+        label: extra_memory(theta, X, y.astype(label)) for label in ("float64", "int64", "bool")
+    }
+    print("  lossbook extra memory (peak)     : "
+          + ", ".join(f"{v:.1f} MiB ({k} labels)" for k, v in memory.items())
+          + f"  (X itself: {X.nbytes / 2**20:.0f} MiB)")
+    return ratio("lossbook", "X @ w")
 
 
 def main():
@@ -65,10 +156,17 @@ def main():
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     args = parser.parse_args()
-    sizes = [(10_000, 20), (5_000, 200)] if args.quick else [(1_000_000, 20), (200_000, 200)]
+    numba_fn = _numba_loss_gradient() if numba is not None else None
+    if numba_fn is None:
+        print("(numba is not installed: no fused-loop peer)")
     with threadpool_limits(limits=1):
-        for m, d in sizes:
-            bench(m, d, args.rounds)
+        ratios = {}
+        for m, d, dtype, goal in QUICK if args.quick else PROBLEMS:
+            ratios[(d, np.dtype(dtype).name)] = bench(m, d, dtype, goal, args.rounds, numba_fn)
+    f32, f64 = ratios.get((20, "float32")), ratios.get((20, "float64"))
+    if f32 is not None and f64 is not None:
+        print(f"float32 / float64, each relative to its own X @ w, d = 20: {f32 / f64:.2f}"
+              f"  (goal <= 1.0)")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Input checks shared by the loss and the optimisers.
 
-Every check here is O(m) or cheaper: the labels are read once, X only for its shape and
-dtype. NaN or infinity inside X is caught afterwards, for free, from the non-finite result
+Every check here is O(m) or cheaper: the labels are read once (by the loss functions block by
+block, in the pass that uses them, so that no array of m labels is made), X only for its shape
+and dtype. NaN or infinity inside X is caught afterwards, for free, from the non-finite result
 it produces (see ``check_finite_result``), so validation never costs an extra pass over X.
 
 What is accepted, and how it is converted (the README's "Inputs" section says the same):
@@ -120,8 +121,12 @@ def check_X(X):
     return X
 
 
-def check_labels(y, m):
-    """Return a boolean array ``y == 1`` after checking y holds m labels, each 0 or 1."""
+def check_label_array(y, m):
+    """Return y as an array of m labels (no copy) after checking its dtype and shape.
+
+    O(1): the values are checked by :func:`check_labels`, or block by block, in the pass
+    that uses them, by :func:`labels_are_binary`.
+    """
     y = as_real_array(y, "y") if needs_conversion(y) else np.asarray(y)
     if y.dtype.kind not in "biuf":
         raise TypeError(f"y must hold numeric labels 0/1 (or bools), got dtype {y.dtype}")
@@ -133,16 +138,38 @@ def check_labels(y, m):
         )
     if y.shape[0] != m:
         raise ValueError(f"y has {y.shape[0]} labels but X has {m} rows")
+    return y
+
+
+def labels_are_binary(labels):
+    """True if every label is 0 or 1 (bools always are).
+
+    Two comparisons and two counts, no array of more than the labels' size in bools: the
+    check the loss functions run on each block of labels.
+    """
+    if labels.dtype.kind == "b":
+        return True
+    n_binary = np.count_nonzero(labels == 0) + np.count_nonzero(labels == 1)
+    return n_binary == labels.size
+
+
+def bad_labels_error(y):
+    """The ValueError for labels that are not all 0 or 1, naming how many and a few."""
+    is_label = (y == 0) | (y == 1)
+    n_bad = y.shape[0] - np.count_nonzero(is_label)
+    return ValueError(
+        f"labels must be 0 or 1; y holds {n_bad} other value(s), e.g. {y[~is_label][:3].tolist()}"
+    )
+
+
+def check_labels(y, m):
+    """Return a boolean array ``y == 1`` after checking y holds m labels, each 0 or 1."""
+    y = check_label_array(y, m)
     if y.dtype.kind == "b":
         return y
-    is_one = y == 1
-    n_bad = m - np.count_nonzero(is_one) - np.count_nonzero(y == 0)
-    if n_bad:
-        bad = y[~(is_one | (y == 0))][:3]
-        raise ValueError(
-            f"labels must be 0 or 1; y holds {n_bad} other value(s), e.g. {bad.tolist()}"
-        )
-    return is_one
+    if not labels_are_binary(y):
+        raise bad_labels_error(y)
+    return y == 1
 
 
 def check_theta(theta, d):
@@ -174,12 +201,17 @@ def check_l2(l2):
     return l2
 
 
-def check_inputs(theta, X, y, l2=0.0):
-    """Validate the arguments of the loss and its derivatives; return them ready to use."""
+def check_inputs(theta, X, y, l2=0.0, label_values=True):
+    """Validate the arguments of the loss and its derivatives; return them ready to use.
+
+    The labels come back as the boolean array ``y == 1``; with ``label_values=False`` their
+    values are left to be checked block by block (:func:`labels_are_binary`) and y comes
+    back as it is, so that no array of m labels is made.
+    """
     X = check_X(X)
-    y_is_one = check_labels(y, X.shape[0])
+    y = check_labels(y, X.shape[0]) if label_values else check_label_array(y, X.shape[0])
     theta = check_theta(theta, X.shape[1])
-    return theta, X, y_is_one, check_l2(l2)
+    return theta, X, y, check_l2(l2)
 
 
 def check_finite_result(value, X):

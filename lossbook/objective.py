@@ -25,7 +25,15 @@ once per evaluation, and the extra memory is a few blocks, whatever m is.
 
 import numpy as np
 
-from ._validate import check_finite_result, check_inputs, check_labels, check_theta, check_X
+from ._validate import (
+    bad_labels_error,
+    check_finite_result,
+    check_inputs,
+    check_label_array,
+    check_theta,
+    check_X,
+    labels_are_binary,
+)
 from .stable import _as_float_array, sigmoid
 
 __all__ = [
@@ -39,51 +47,110 @@ __all__ = [
 ]
 
 # Bytes of X per block. Large enough that numpy's per-call overhead is small against the
-# block's arithmetic, small enough that the block is still in cache (L2/L3) when the second
-# pass X_b.T @ r_b reads it. 1 MiB was fastest on the reference machine (benchmarks/).
-_BLOCK_BYTES = 1024 * 1024
+# block's arithmetic, small enough that the block and the per-sample scratch vectors (_Work)
+# are all still in L2 when the second pass X_b.T @ r_b reads the block. 512 KiB was fastest
+# on the reference machine at d = 20 and 200 (1 MiB: 10 % slower; benchmarks/). At small d
+# the per-sample vectors dominate instead, so a block also has at most _MAX_BLOCK_ROWS rows
+# (which also keeps OpenBLAS's dot products, threaded above 10,000 elements, on one thread).
+_BLOCK_BYTES = 512 * 1024
 _MIN_BLOCK_ROWS = 256
+_MAX_BLOCK_ROWS = 8192
 
 
 def _block_rows(X):
-    return max(_MIN_BLOCK_ROWS, _BLOCK_BYTES // max(1, X.shape[1] * X.itemsize))
+    rows = _BLOCK_BYTES // max(1, X.shape[1] * X.itemsize)
+    return max(_MIN_BLOCK_ROWS, min(_MAX_BLOCK_ROWS, rows))
 
 
-def _terms(z, y_is_one, want_loss=True):
-    r"""Per-sample loss and residual of logits z, stable for every finite z.
+class _Work:
+    """Scratch vectors for the per-sample terms of one block, allocated once per pass."""
+
+    _NAMES = ("z", "s", "e", "u", "inv_u", "pos", "delta", "r")
+
+    def __init__(self, shape, dtype):
+        self._full = {name: np.empty(shape, dtype) for name in self._NAMES}
+        self.__dict__.update(self._full)
+        self._n = shape[0] if shape else None
+
+    def rows(self, n):
+        """The buffers cut to a block of n rows (the last block may be shorter)."""
+        if n != self._n:
+            self.__dict__.update({name: buf[:n] for name, buf in self._full.items()})
+            self._n = n
+        return self
+
+
+def _signs(labels, y, out):
+    """The labels of a block as signs :math:`s = 1 - 2y` (+1 for y = 0, -1 for y = 1).
+
+    Checked here, block by block, unless they are bools (y, all the labels, is only for
+    the error message): no array of m labels is ever made.
+    """
+    if not labels_are_binary(labels):
+        raise bad_labels_error(y)
+    np.multiply(labels, out.dtype.type(-2), out=out)
+    out += 1
+    return out
+
+
+def _terms(z, s, work, want_loss=True, per_sample=False):
+    r"""The loss and the residual of logits z with signs s, stable for every finite z.
 
     With the sign :math:`s = 1 - 2y` (+1 for y = 0, -1 for y = 1), :math:`t = s z` is large
     when the prediction is confidently wrong. With :math:`e = e^{-|t|} \in (0, 1]` and
-    :math:`u = 1 + e` (rounded):
+    :math:`u = 1 + e` (rounded), one exponential serves both:
 
     - loss :math:`= \operatorname{softplus}(t) = \max(t, 0) + \operatorname{log1p}(e)`
     - residual :math:`\sigma(z) - y = s\,\sigma(t)`, with
-      :math:`\sigma(t) = 1/u` for t >= 0 and :math:`e/u` for t < 0.
+      :math:`\sigma(t) = 1/u` for t >= 0 and :math:`e/u` for t < 0;
 
     ``log1p(e)`` is computed as :math:`\log u - \delta/u` with :math:`\delta = (u - 1) - e`
     the exact rounding error of u (Goldberg's correction, error :math:`O(\delta^2)`): as
     accurate as ``np.log1p`` and, being vectorised, about twice as fast. No subtraction of
     nearly equal numbers occurs, so both results are accurate to a few ulp.
-    z is overwritten with t (it is always a temporary of the caller's).
+
+    Every step is one in-place numpy call into ``work`` (a :class:`_Work` cut to z's
+    length): under twenty passes over vectors that stay in cache, and no ``np.where`` (which
+    evaluates both branches, and is slow). ``pos`` is 1.0 where t >= 0 and 0.0 elsewhere, so
+    that the residual's numerator is :math:`\max(e, pos)`. The per-sample losses are
+    formed and summed (pairwise) in the order they always were, so J keeps its last bits
+    (stored notebook outputs depend on its rounding). z is overwritten with t.
+    Returns the loss (the block's sum, or each sample's with ``per_sample``; None unless
+    ``want_loss``) and the residual.
     """
-    sign = np.where(y_is_one, -1.0, 1.0).astype(z.dtype, copy=False)
-    t = np.multiply(z, sign, out=z)
-    e = np.copysign(t, -1.0, out=np.empty_like(t))  # -|t|
+    t = np.multiply(z, s, out=z)
+    e = np.abs(t, out=work.e)
+    np.negative(e, out=e)
     np.exp(e, out=e)
-    u = e + 1.0
-    inv_u = np.divide(1.0, u)
-    losses = None
+    u = np.add(e, 1.0, out=work.u)
+    inv_u = np.divide(1.0, u, out=work.inv_u)
+    pos = np.greater_equal(t, 0, out=work.pos, casting="unsafe")
+    loss = None
     if want_loss:
-        delta = u - 1.0
+        delta = np.subtract(u, 1.0, out=work.delta)
         delta -= e  # exact: the rounding error of 1 + e
         delta *= inv_u
-        losses = np.log(u)
-        losses -= delta
-        losses += np.maximum(t, 0.0)
-    r = np.where(t >= 0, 1.0, e)
+        loss = np.log(u, out=u)
+        loss -= delta
+        loss += np.maximum(t, 0.0, out=work.delta)
+        if not per_sample:
+            loss = float(loss.sum())
+    r = np.maximum(e, pos, out=work.r)  # 1 where t >= 0, else e
     r *= inv_u
-    r *= sign
-    return losses, r
+    r *= s
+    return loss, r
+
+
+def _per_sample(z, y, want_loss):
+    z = _as_float_array(z)
+    if z.ndim == 1:
+        y = check_label_array(y, z.shape[0])
+    else:
+        y = np.asarray(_scalar_label(y))
+    work = _Work(z.shape, z.dtype)
+    s = _signs(y, y, work.s)
+    loss, r = _terms(np.array(z, copy=True), s, work, want_loss, per_sample=True)
+    return loss if want_loss else r
 
 
 def per_sample_loss(z, y):
@@ -96,9 +163,7 @@ def per_sample_loss(z, y):
     >>> per_sample_loss(np.array([0.0, 37.0, -1000.0]), np.array([1, 1, 1]))
     array([6.93147181e-01, 8.53304763e-17, 1.00000000e+03])
     """
-    z = _as_float_array(z)
-    y_is_one = check_labels(y, z.shape[0]) if z.ndim == 1 else _scalar_label(y)
-    return _terms(np.array(z, copy=True), y_is_one)[0]
+    return _per_sample(z, y, want_loss=True)
 
 
 def residual(z, y):
@@ -111,9 +176,7 @@ def residual(z, y):
     >>> residual(np.array([0.0, 40.0]), np.array([1, 1]))
     array([-5.00000000e-01, -4.24835426e-18])
     """
-    z = _as_float_array(z)
-    y_is_one = check_labels(y, z.shape[0]) if z.ndim == 1 else _scalar_label(y)
-    return _terms(np.array(z, copy=True), y_is_one, want_loss=False)[1]
+    return _per_sample(z, y, want_loss=False)
 
 
 def _scalar_label(y):
@@ -135,65 +198,79 @@ def _penalty_terms(theta, l2):
     return value, pen_grad
 
 
-def _weighted_gram(Xb, z, buf):
+def _weighted_gram(Xb, t, work, buf):
     r"""One block's :math:`X_b^\top S X_b`, as :math:`(\sqrt{S}X_b)^\top(\sqrt{S}X_b)`.
 
     A matrix times its own transpose is symmetric, and BLAS computes it as one triangle
     (``syrk``): half the arithmetic of ``Xb.T @ (Xb * s[:, None])``. The square root of the
     weight comes from one exponential, :math:`\sqrt{\sigma'(z)} = h/(1 + h^2)` with
-    :math:`h = e^{-|z|/2}`. ``buf`` is scratch space of at least Xb's shape.
+    :math:`h = e^{-|z|/2}` (:math:`|z| = |t|`, so t will do); next to ``syrk``'s d² flops per
+    sample it costs little. ``buf`` is scratch space of at least Xb's shape.
     """
-    h = np.abs(z)
+    h = np.abs(t, out=work.delta)
     h *= -0.5
     np.exp(h, out=h)
-    root = h * h
+    root = np.multiply(h, h, out=work.u)
     root += 1.0
     np.divide(h, root, out=root)
     wx = np.multiply(Xb, root[:, None], out=buf[: Xb.shape[0]])
     return wx.T @ wx
 
 
-def _accumulate(theta, X, y_is_one, want_loss, want_grad, want_hess, want_margin=False):
-    """One blocked pass over X: sums of the loss, X.T @ r and X.T @ S @ X."""
+def _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin=False):
+    """One blocked pass over X: sums of the loss, X.T @ r and X.T @ S @ X.
+
+    The labels y are checked (unless bools) and turned into signs block by block, in the
+    same pass, so the extra memory is a few blocks whatever m is.
+    """
     m, d = X.shape
     dtype = np.result_type(X.dtype, theta.dtype, np.float32)
+    theta = theta.astype(dtype, copy=False)
     total, max_t = 0.0, -np.inf
     grad = np.zeros(d, dtype) if want_grad else None
     hess = np.zeros((d, d), dtype) if want_hess else None
     step = _block_rows(X)
+    work = _Work((min(step, m),), dtype)
     buf = np.empty((min(step, m), d), dtype) if want_hess else None
+    same_dtype = X.dtype == dtype
     # NaN/inf in X (or X @ theta overflowing) shows up as a non-finite result, which the
     # caller turns into a ValueError that names it; numpy's warnings would only be noise.
     with np.errstate(over="ignore", invalid="ignore"):
         for start in range(0, m, step):
             Xb = X[start : start + step]
-            yb = y_is_one[start : start + step]
-            z = np.asarray(Xb @ theta, dtype=dtype)
+            w = work.rows(Xb.shape[0])
+            s = _signs(y[start : start + step], y, w.s)
+            if same_dtype:
+                z = np.matmul(Xb, theta, out=w.z)
+            else:
+                z = np.asarray(Xb @ theta, dtype=dtype)
+            if want_loss or want_grad or want_margin:
+                loss, r = _terms(z, s, w, want_loss)  # z now holds t (|t| = |z|)
+            if want_margin:
+                max_t = max(max_t, float(z.max()))
+            if want_loss:
+                total += loss
+            if want_grad:
+                grad += Xb.T @ r
             if want_hess:
-                hess += _weighted_gram(Xb, z, buf)
-            if want_loss or want_grad:
-                losses, r = _terms(z, yb, want_loss)  # z now holds t
-                if want_margin:
-                    max_t = max(max_t, float(z.max()))
-                if want_loss:
-                    total += float(losses.sum())
-                if want_grad:
-                    grad += Xb.T @ r
+                hess += _weighted_gram(Xb, z, w, buf)
     return total, grad, hess, max_t
 
 
-def evaluate(theta, X, y_is_one, l2, want_grad=True, want_hess=False, want_margin=False,
+def evaluate(theta, X, y, l2, want_grad=True, want_hess=False, want_margin=False,
              want_loss=True):
     """J, its gradient and Hessian (each only if asked, else None) from validated inputs.
 
     The one place that turns the blocked sums into J, its gradient and its Hessian (the 1/m
-    and the penalty). The optimisers call it in their loops, so the labels are checked once
-    per run, not once per step. With ``want_margin`` it also returns ``max_i t_i`` (t as in
+    and the penalty). y has been checked for its shape; its values are checked block by
+    block unless they are bools. The optimisers turn y into bools once per run
+    (``check_labels``) and call it in their loops, so the labels are checked once per run,
+    not once per step. With ``want_margin`` it also returns ``max_i t_i`` (t as in
     :func:`_terms`): a negative value certifies that theta separates the data.
     """
     m = X.shape[0]
     total, grad, hess, max_t = _accumulate(
-        theta, X, y_is_one, want_loss, want_grad, want_hess, want_margin
+        theta, X, y, want_loss, want_grad, want_hess, want_margin
     )
     if want_loss:
         check_finite_result(total, X)
@@ -228,8 +305,8 @@ def loss_and_gradient(theta, X, y, l2=0.0):
     >>> round(J, 6), g
     (0.693147, array([ 0.  , -0.75]))
     """
-    theta, X, y_is_one, l2 = check_inputs(theta, X, y, l2)
-    J, grad, _ = evaluate(theta, X, y_is_one, l2)
+    theta, X, y, l2 = check_inputs(theta, X, y, l2, label_values=False)
+    J, grad, _ = evaluate(theta, X, y, l2)
     return J, grad
 
 
@@ -247,8 +324,8 @@ def loss(theta, X, y, l2=0.0):
     >>> loss(np.array([0.0, 1000.0]), X, [0, 1])  # confidently right: tiny, not nan
     0.0
     """
-    theta, X, y_is_one, l2 = check_inputs(theta, X, y, l2)
-    return evaluate(theta, X, y_is_one, l2, want_grad=False)[0]
+    theta, X, y, l2 = check_inputs(theta, X, y, l2, label_values=False)
+    return evaluate(theta, X, y, l2, want_grad=False)[0]
 
 
 def gradient(theta, X, y, l2=0.0):
@@ -261,8 +338,8 @@ def gradient(theta, X, y, l2=0.0):
     >>> gradient(np.zeros(2), X, [0, 1])
     array([ 0.  , -0.75])
     """
-    theta, X, y_is_one, l2 = check_inputs(theta, X, y, l2)
-    return evaluate(theta, X, y_is_one, l2, want_loss=False)[1]
+    theta, X, y, l2 = check_inputs(theta, X, y, l2, label_values=False)
+    return evaluate(theta, X, y, l2, want_loss=False)[1]
 
 
 def hessian(theta, X, y, l2=0.0):
@@ -276,8 +353,8 @@ def hessian(theta, X, y, l2=0.0):
     array([[0.25 , 0.125],
            [0.125, 0.625]])
     """
-    theta, X, y_is_one, l2 = check_inputs(theta, X, y, l2)
-    return evaluate(theta, X, y_is_one, l2, want_grad=False, want_hess=True, want_loss=False)[2]
+    theta, X, y, l2 = check_inputs(theta, X, y, l2, label_values=False)
+    return evaluate(theta, X, y, l2, want_grad=False, want_hess=True, want_loss=False)[2]
 
 
 def predict_proba(theta, X):

@@ -193,14 +193,16 @@ def test_blocks_give_the_same_answer_as_one_pass(monkeypatch):
         np.testing.assert_allclose(a, b, rtol=1e-12)
 
 
-def test_extra_memory_does_not_grow_with_m():
+@pytest.mark.parametrize("label_dtype", [bool, np.int64, np.float64, np.float32])
+def test_extra_memory_does_not_grow_with_m(label_dtype):
+    """Labels of every dtype are checked and turned into signs block by block."""
     import tracemalloc
 
     def peak_bytes(m):
         rng = np.random.default_rng(0)
         X = lb.add_intercept(rng.standard_normal((m, 4)))
         theta = rng.standard_normal(5)
-        y = rng.random(m) < 0.5
+        y = (rng.random(m) < 0.5).astype(label_dtype)
         tracemalloc.start()
         lb.loss_and_gradient(theta, X, y)
         peak = tracemalloc.get_traced_memory()[1]
@@ -208,9 +210,38 @@ def test_extra_memory_does_not_grow_with_m():
         return peak
 
     small, large = peak_bytes(200_000), peak_bytes(800_000)
-    # A few block-sized buffers; a single float64 m-vector at m = 800k would be 6.4 MB.
-    assert large < 1.2 * small, (small, large)
-    assert large < 4_000_000, large
+    # A few block-sized buffers; even bool labels == 1 at m = 800k would be 0.8 MB more.
+    assert large < small + 100_000, (small, large)
+    assert large < 2_000_000, large
+
+
+@pytest.mark.parametrize("fn", [lb.loss, lb.gradient, lb.hessian, lb.loss_and_gradient])
+def test_bad_labels_in_a_late_block_named_with_all_of_them(monkeypatch, fn):
+    """The labels are checked block by block; the message still counts every bad label."""
+    monkeypatch.setattr(objective, "_MIN_BLOCK_ROWS", 7)
+    monkeypatch.setattr(objective, "_BLOCK_BYTES", 7 * 2 * 8)
+    X = lb.add_intercept(np.linspace(-1, 1, 30)[:, None])
+    y = (np.arange(30) % 2).astype(float)
+    y[[20, 29]] = [0.5, 2.0]
+    with pytest.raises(ValueError, match=r"y holds 2 other value\(s\), e\.g\. \[0\.5, 2\.0\]"):
+        fn(np.zeros(2), X, y)
+
+
+@pytest.mark.parametrize("label", [0.5, 2.0, -1.0, 1e-300, 5e-324, 1 - 2**-53, np.inf, np.nan])
+def test_labels_near_0_or_1_rejected(label):
+    from lossbook._validate import labels_are_binary
+
+    assert labels_are_binary(np.array([0.0, -0.0, 1.0]))
+    assert not labels_are_binary(np.array([0.0, label, 1.0]))
+
+
+@pytest.mark.parametrize("label_dtype", [bool, np.uint8, np.int64, np.float32, np.float64])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_signs(label_dtype, dtype):
+    y = np.array([0, 1, 1, 0], dtype=label_dtype)
+    s = objective._signs(y, y, np.empty(4, dtype))
+    assert s.dtype == dtype
+    np.testing.assert_array_equal(s, [1, -1, -1, 1])
 
 
 # --- bad input: each gets an error that names the problem ------------------------------
