@@ -8,7 +8,7 @@ Everything a notebook derives lives in a small module named for what it holds:
 - :mod:`lossbook.data`: the opening example's data and split (notebook 00)
 - :mod:`lossbook.regularization`: the L2 penalty as a prior, paths, choosing λ (notebook 08)
 - :mod:`lossbook.separation`: does the MLE exist? complete, quasi-complete separation (notebook 08)
-- :mod:`lossbook.inference`: accuracy, calibration, standard errors (notebook 09)
+- :mod:`lossbook.inference`: accuracy, calibration (notebook 09), standard errors (notebook 10)
 - :mod:`lossbook.gradcheck`: finite-difference gradient checking (notebook 05)
 - :mod:`lossbook.exercises`: the exercise checkers (import it explicitly)
 

@@ -1,4 +1,4 @@
-r"""Evaluating a fitted model: accuracy, calibration and standard errors (notebook 09).
+r"""Evaluating a fitted model: accuracy, calibration and standard errors (notebooks 09 and 10).
 
 The loss J measures how probable the model finds the labels; these say more about a fit:
 
@@ -83,9 +83,9 @@ def calibration_curve(p, y, n_bins=10):
 def standard_errors(theta, X, y, l2=0.0):
     r"""Standard errors of the estimate :math:`\hat\theta`, from the inverse of the information.
 
-    With :math:`S = \operatorname{diag}(\sigma(z_i)\,\sigma(-z_i))`, the observed Fisher
+    With :math:`R = \operatorname{diag}(\sigma(z_i)\,\sigma(-z_i))`, the observed Fisher
     information is the Hessian of the *summed* negative log-likelihood,
-    :math:`I(\theta) = m\,\nabla^2 J(\theta) = X^\top S X` (plus :math:`m\lambda` on the
+    :math:`I(\theta) = m\,\nabla^2 J(\theta) = X^\top R X` (plus :math:`m\lambda` on the
     diagonal of the penalised coefficients when ``l2`` = λ > 0), and
 
     .. math::
@@ -97,7 +97,7 @@ def standard_errors(theta, X, y, l2=0.0):
     covariance :math:`I^{-1}`, so :math:`\hat\theta_j \pm 2\,\operatorname{SE}_j` covers the
     true value about 95 % of the time. With ``l2 > 0`` these are the standard deviations of
     the Gaussian (Laplace) approximation to the posterior under the prior that λ encodes
-    (notebook 08). Derived and checked against a bootstrap in notebook 09. The inverse is
+    (notebook 08). Derived and checked against a bootstrap in notebook 10. The inverse is
     taken through a Cholesky factor :math:`I = LL^\top`:
     :math:`[I^{-1}]_{jj} = \sum_i [L^{-1}]_{ij}^2`.
 
@@ -108,7 +108,7 @@ def standard_errors(theta, X, y, l2=0.0):
     same (one class only), where no maximum exists whatever ``l2`` is.
 
     >>> X = np.array([[1.0, -1.0], [1.0, 1.0]])
-    >>> standard_errors(np.zeros(2), X, [0, 1])  # S = I/4, so I = X^T X / 4 = diag(1/2, 1/2)
+    >>> standard_errors(np.zeros(2), X, [0, 1])  # R = I/4, so I = X^T X / 4 = diag(1/2, 1/2)
     array([1.41421356, 1.41421356])
     """
     theta, X, y_is_one, l2 = check_inputs(theta, X, y, l2)
@@ -132,7 +132,7 @@ def standard_errors(theta, X, y, l2=0.0):
             raise np.linalg.LinAlgError
     except np.linalg.LinAlgError:
         raise ValueError(
-            "the information matrix X^T S X is not positive definite: X has collinear "
+            "the information matrix X^T R X is not positive definite: X has collinear "
             "columns, or theta is so large that every weight sigma'(z) vanishes "
             "(separable data); no standard errors exist (try l2 > 0)"
         ) from None

@@ -11,8 +11,8 @@ of ones first) and labels :math:`y_i \in \{0, 1\}`, with logits :math:`z = X\the
 
     \nabla J = \frac{1}{m} X^\top(\sigma(z) - y) + \lambda\,[0, \theta_{1:}]
 
-    \nabla^2 J = \frac{1}{m} X^\top S X + \lambda\,\operatorname{diag}(0, 1, \dots, 1),
-    \qquad S = \operatorname{diag}(\sigma(z_i)\,\sigma(-z_i))
+    \nabla^2 J = \frac{1}{m} X^\top R X + \lambda\,\operatorname{diag}(0, 1, \dots, 1),
+    \qquad R = \operatorname{diag}(\sigma(z_i)\,\sigma(-z_i))
 
 The intercept :math:`\theta_0` is never penalised. Derivations: notebook 02 (the loss),
 04 (its stable form), 05 (the gradient), 07 (the Hessian), 08 (the penalty).
@@ -81,7 +81,10 @@ class _Work:
 
 
 def _signs(labels, y, out):
-    """The labels of a block as signs :math:`s = 1 - 2y` (+1 for y = 0, -1 for y = 1).
+    """The labels of a block as the signs :math:`-s = 1 - 2y` (+1 for y = 0, -1 for y = 1).
+
+    (:math:`s = 2y - 1` is the course's ±1 label; the kernel works with its negative, so that
+    :math:`t = -sz` is large where the prediction is confidently wrong.)
 
     Checked here, block by block, unless they are bools (y, all the labels, is only for
     the error message): no array of m labels is ever made.
@@ -94,11 +97,13 @@ def _signs(labels, y, out):
 
 
 def _terms(z, s, work, want_loss=True, per_sample=False):
-    r"""The loss and the residual of logits z with signs s, stable for every finite z.
+    r"""The loss and the residual of logits z with signs s = 1 - 2y, stable for every finite z.
 
-    With the sign :math:`s = 1 - 2y` (+1 for y = 0, -1 for y = 1), :math:`t = s z` is large
-    when the prediction is confidently wrong. With :math:`e = e^{-|t|} \in (0, 1]` and
-    :math:`u = 1 + e` (rounded), one exponential serves both:
+    The argument ``s`` holds :math:`1 - 2y` (+1 for y = 0, -1 for y = 1), the negative of the
+    ±1 label :math:`2y - 1`; below, as in the code, s denotes that negative sign. Then
+    :math:`t = s z` is large when the prediction is confidently wrong. With
+    :math:`e = e^{-|t|} \in (0, 1]` and :math:`u = 1 + e` (rounded), one exponential serves
+    both:
 
     - loss :math:`= \operatorname{softplus}(t) = \max(t, 0) + \operatorname{log1p}(e)`
     - residual :math:`\sigma(z) - y = s\,\sigma(t)`, with
@@ -106,7 +111,7 @@ def _terms(z, s, work, want_loss=True, per_sample=False):
 
     ``log1p(e)`` is computed as :math:`\log u - \delta/u` with :math:`\delta = (u - 1) - e`
     the exact rounding error of u (Goldberg's correction, error :math:`O(\delta^2)`): as
-    accurate as ``np.log1p`` and, being vectorised, about twice as fast. No subtraction of
+    accurate as ``np.log1p``, and vectorised in numpy's SIMD ``log``. No subtraction of
     nearly equal numbers occurs, so both results are accurate to a few ulp.
 
     Every step is one in-place numpy call into ``work`` (a :class:`_Work` cut to z's
@@ -199,7 +204,7 @@ def _penalty_terms(theta, l2):
 
 
 def _weighted_gram(Xb, t, work, buf):
-    r"""One block's :math:`X_b^\top S X_b`, as :math:`(\sqrt{S}X_b)^\top(\sqrt{S}X_b)`.
+    r"""One block's :math:`X_b^\top R X_b`, as :math:`(\sqrt{R}X_b)^\top(\sqrt{R}X_b)`.
 
     A matrix times its own transpose is symmetric, and BLAS computes it as one triangle
     (``syrk``): half the arithmetic of ``Xb.T @ (Xb * s[:, None])``. The square root of the
@@ -218,7 +223,7 @@ def _weighted_gram(Xb, t, work, buf):
 
 
 def _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin=False):
-    """One blocked pass over X: sums of the loss, X.T @ r and X.T @ S @ X.
+    """One blocked pass over X: sums of the loss, X.T @ r and X.T @ R @ X.
 
     The labels y are checked (unless bools) and turned into signs block by block, in the
     same pass, so the extra memory is a few blocks whatever m is.
@@ -343,9 +348,9 @@ def gradient(theta, X, y, l2=0.0):
 
 
 def hessian(theta, X, y, l2=0.0):
-    r"""The Hessian :math:`\nabla^2 J = \frac{1}{m}X^\top S X + \lambda\,\mathrm{diag}(0,1,...,1)`.
+    r"""The Hessian :math:`\nabla^2 J = \frac{1}{m}X^\top R X + \lambda\,\mathrm{diag}(0,1,...,1)`.
 
-    :math:`S = \operatorname{diag}(\sigma(z_i)\sigma(-z_i))` does not depend on y; it is
+    :math:`R = \operatorname{diag}(\sigma(z_i)\sigma(-z_i))` does not depend on y; it is
     positive semi-definite, which is why J is convex. Derived in notebook 07.
 
     >>> X = np.array([[1.0, -1.0], [1.0, 2.0]])

@@ -71,11 +71,11 @@ def gradient_descent(X, y, learning_rate, num_iterations, theta0=None, l2=0.0, t
 
     Takes at most ``num_iterations`` steps of size ``learning_rate`` (η) from ``theta0``
     (zeros by default), stopping early once :math:`\lVert\nabla J\rVert \le` ``tol`` (a number
-    >= 0; 0 runs every step). A step of η <= 1/L, with L from :func:`smoothness_constant`,
+    >= 0; 0 runs every step). A step of η <= 1/L_s, with L_s from :func:`smoothness_constant`,
     never increases J (notebook 06). If the run ends with J above where it started, or
     diverges (θ or Xθ overflows), the step was too large: it warns with a
-    :class:`ConvergenceWarning` that gives 1/L. (J rising at some steps while still ending
-    lower, as beyond 2/L on a well-conditioned problem, is not warned about: notebook 06
+    :class:`ConvergenceWarning` that gives 1/L_s. (J rising at some steps while still ending
+    lower, as beyond 2/L_s on a well-conditioned problem, is not warned about: notebook 06
     shows it.)
 
     >>> from lossbook.data import make_data
@@ -121,7 +121,7 @@ def gradient_descent(X, y, learning_rate, num_iterations, theta0=None, l2=0.0, t
 
 
 def _warn_step_too_large(X, l2, learning_rate, history, message):
-    """Warn that the step is too large, and say which step is safe (1/L)."""
+    """Warn that the step is too large, and say which step is safe (1/L_s)."""
     rises = int(np.count_nonzero(np.diff(history) > 0))
     safe = 1 / smoothness_constant(X, l2)
     what = message if message.startswith("diverged") else (
@@ -129,7 +129,7 @@ def _warn_step_too_large(X, l2, learning_rate, history, message):
         f"{history.size - 1} steps)")
     warnings.warn(
         f"gradient_descent: {what}; learning_rate={learning_rate:g} is too large for these "
-        f"data: a step of 1/L = {safe:.4g} (1/smoothness_constant(X, l2)) never increases J",
+        f"data: a step of 1/L_s = {safe:.4g} (1/smoothness_constant(X, l2)) never increases J",
         ConvergenceWarning, stacklevel=3)
 
 
@@ -177,7 +177,7 @@ def newton(X, y, l2=0.0, tol=None, max_iter=50, theta0=None):
     :math:`\lVert g_{k+1}\rVert \approx c\lVert g_k\rVert^2` with
     :math:`c \approx \lVert g_k\rVert/\lVert g_{k-1}\rVert^2`). A wrong guess costs one
     pass, never a different result. ``benchmarks/bench_newton.py`` times it against
-    scikit-learn's Newton solver (notebook 09 compares their coefficients).
+    scikit-learn's Newton solver (notebook 10 compares their coefficients).
 
     If an iterate classifies every sample correctly (all margins positive) and ``l2 == 0``,
     the data are linearly separable and no finite minimum exists: it stops there with a
@@ -289,10 +289,11 @@ def newton(X, y, l2=0.0, tol=None, max_iter=50, theta0=None):
 
 
 def smoothness_constant(X, l2=0.0):
-    r"""An upper bound L on the curvature of J: :math:`L = \lambda_{\max}(X^\top X)/(4m) + \lambda`.
+    r"""The smoothness constant :math:`L_s = \lambda_{\max}(X^\top X)/(4m) + \lambda`.
 
     Since :math:`\sigma'(z) \le 1/4`, :math:`\nabla^2 J \preceq X^\top X/(4m) + \lambda I`,
-    so J is L-smooth and gradient descent with step 1/L never increases J (notebook 06).
+    so J is :math:`L_s`-smooth and gradient descent with step :math:`1/L_s` never increases J
+    (notebook 06).
 
     >>> smoothness_constant(np.array([[1.0, 1.0], [1.0, -1.0]]))  # X.T @ X = 2 I
     0.25

@@ -61,7 +61,7 @@ def test_l2_changes_the_optimum(opening):
 def test_diverging_step_stops_cleanly(learning_rate):
     # Overlapping classes, a huge step: theta overflows (1e300) or X @ theta does (1e290).
     X = np.array([[1.0, 1e10], [1.0, 1e10], [1.0, -1e10], [1.0, -1e10]])
-    with pytest.warns(lb.ConvergenceWarning, match="too large.*1/L = 4e-20"):
+    with pytest.warns(lb.ConvergenceWarning, match="too large.*1/L_s = 4e-20"):
         result = lb.gradient_descent(X, [1, 0, 1, 0], learning_rate, 50, theta0=[0.0, 1.0])
     assert not result.converged
     assert "diverged" in result.message

@@ -216,7 +216,7 @@ class TestStepTooLarge:
         L = np.linalg.eigvalsh(X.T @ X)[-1] / (4 * len(X))
         with pytest.warns(lb.ConvergenceWarning, match="too large") as record:
             result = lb.gradient_descent(X, y, 1e4 / L, 200)
-        assert f"1/L = {1 / L:.4g}" in str(record[0].message)
+        assert f"1/L_s = {1 / L:.4g}" in str(record[0].message)
         assert result.history[-1] > result.history[0]  # the case the warning is about
 
     def test_good_step_is_silent(self, problem):
