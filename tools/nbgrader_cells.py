@@ -194,7 +194,9 @@ def split_exercise(cell, taken_ids, points=1):
         return None
     exercise, checker, demo = [], [], []
     for stmt, start, chunk in chunks:
-        if stmt in checks or _is_checker_import(stmt):
+        if _is_checker_import(stmt):
+            checker.append([*_strip_blank(chunk), ""])  # a blank line after imports (isort)
+        elif stmt in checks:
             checker.append(_strip_blank(chunk))
         elif isinstance(stmt, ast.FunctionDef):
             exercise.append(_wrap_function(stmt, start, chunk))
