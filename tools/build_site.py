@@ -103,6 +103,7 @@ def _exporter_config(slides):
     c = Config()
     exporter = "SlidesExporter" if slides else "HTMLExporter"
     c[exporter].extra_template_basedirs = [str(TEMPLATES)]
+    c[exporter].extra_template_paths = [str(TEMPLATES)]  # lossbook_a11y.css, shared by both
     c[exporter].template_name = "lossbook_reveal" if slides else "lossbook_lab"
     c[exporter].mathjax_url = f"lib/mathjax/MathJax.js?config={MATHJAX_CONFIG}"
     c[exporter].require_js_url = "lib/require.js"
