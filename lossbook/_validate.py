@@ -59,8 +59,8 @@ def _from_pandas(frame, name):
         dtypes.append(numpy_dtype)
     dtype = np.result_type(*dtypes) if dtypes else np.dtype(np.float64)
     if frame.isna().to_numpy().any():  # pd.NA becomes NaN, which needs a float type
-        dtype = np.result_type(dtype, np.float64)
-    return frame.to_numpy(dtype=dtype, na_value=np.nan)
+        return frame.to_numpy(dtype=np.result_type(dtype, np.float64), na_value=np.nan)
+    return frame.to_numpy(dtype=dtype)  # (pandas < 2.2 refuses na_value for an int dtype)
 
 
 def needs_conversion(a):
