@@ -404,12 +404,18 @@ def fit(X, y, K=None, l2=0.0, method="newton", Theta0=None, tol=1e-10, max_iter=
             p = np.linalg.solve(_hessian(Theta, X, l2) + NNt, g.ravel()).reshape(d, K)
             slope = float(np.sum(g * p))
             step = 1.0
-            while True:
+            # Near the minimum the predicted decrease slope/2 is below the rounding of J:
+            # Armijo's test can then only fail by rounding, so the full step is taken.
+            tiny = slope <= 1e-13 * max(1.0, abs(J))
+            while not tiny:
                 trial = Theta - step * p
                 J_new, g_new = evaluate(trial, X, y, l2)
                 if J_new <= J - 1e-4 * step * slope or step < 1e-10:
                     break
                 step /= 2
+            if tiny:
+                trial = Theta - p
+                J_new, g_new = evaluate(trial, X, y, l2)
         else:
             trial = Theta - g / L_s
             J_new, g_new = evaluate(trial, X, y, l2)
