@@ -10,14 +10,31 @@ Everything a notebook derives lives in a small module named for what it holds:
 - :mod:`lossbook.separation`: does the MLE exist? complete, quasi-complete separation (notebook 08)
 - :mod:`lossbook.inference`: accuracy, calibration (notebook 09), standard errors (notebook 10)
 - :mod:`lossbook.gradcheck`: finite-difference gradient checking (notebook 05)
+- :mod:`lossbook.links`: the probit model (log Φ, stable in the tails) and Poisson
+  regression, a non-canonical and a canonical link (notebook 11)
+- :mod:`lossbook.multiclass`: softmax regression, K classes (notebook 12); its
+  ``loss``/``gradient`` stay in the module (``lossbook.multiclass.loss``), so they never
+  shadow the binary ones, and ``softmax``/``log_softmax`` are exported here too
 - :mod:`lossbook.exercises`: the exercise checkers (import it explicitly)
 
 ``lossbook.plots`` (matplotlib) is not imported here, so ``import lossbook`` stays light.
 """
 
+from . import links, multiclass
 from .data import add_intercept, make_data, make_separable_data, train_test_split
 from .gradcheck import numerical_gradient, relative_error
 from .inference import accuracy, calibration_curve, standard_errors
+from .links import (
+    log_ndtr,
+    norm_cdf,
+    poisson_gradient,
+    poisson_hessian,
+    poisson_loss,
+    probit_gradient,
+    probit_hessian,
+    probit_loss,
+)
+from .multiclass import log_softmax, softmax
 from .objective import (
     gradient,
     hessian,
@@ -52,21 +69,33 @@ __all__ = [
     "gradient",
     "gradient_descent",
     "hessian",
+    "links",
+    "log_ndtr",
     "log_sigmoid",
+    "log_softmax",
     "logit",
     "loss",
     "loss_and_gradient",
     "make_data",
     "make_separable_data",
+    "multiclass",
     "newton",
+    "norm_cdf",
     "numerical_gradient",
     "per_sample_loss",
+    "poisson_gradient",
+    "poisson_hessian",
+    "poisson_loss",
     "predict_proba",
+    "probit_gradient",
+    "probit_hessian",
+    "probit_loss",
     "relative_error",
     "residual",
     "sigmoid",
     "sigmoid_derivative",
     "smoothness_constant",
+    "softmax",
     "softplus",
     "standard_errors",
     "train_test_split",

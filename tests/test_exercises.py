@@ -567,7 +567,8 @@ def test_public_api():
         [
             "check_sigmoid", "check_logit", "check_softplus", "check_log_sigmoid", "check_loss",
             "check_gradient", "check_hessian", "check_gradient_step", "check_newton_step",
-            "check_regularized_loss", "check_accuracy",
+            "check_regularized_loss", "check_accuracy", "check_log_softmax",
+            "check_softmax_loss", "check_softmax_gradient",
         ]
     )
     for name in ex.__all__:
@@ -628,3 +629,125 @@ def test_other_errors_still_fail(monkeypatch):
 
     with pytest.raises(AssertionError, match="raised ValueError: oops"):
         ex.check_gradient(broken)
+
+
+# --------------------------------------------------------------------------------------------
+# Softmax regression (notebook 12)
+# --------------------------------------------------------------------------------------------
+
+
+def mc_logp(Theta, X):
+    return lb.log_softmax(X @ Theta)
+
+
+def mc_onehot(Theta, y):
+    return np.eye(Theta.shape[1])[y]
+
+
+def naive_log_softmax(Z):
+    return Z - np.log(np.sum(np.exp(Z), axis=-1, keepdims=True))
+
+
+def shifted_log_softmax(Z):
+    top = Z.max(axis=-1, keepdims=True)
+    return Z - top - np.log(np.sum(np.exp(Z - top), axis=-1, keepdims=True))
+
+
+def naive_softmax_loss(Theta, X, y):
+    logp = naive_log_softmax(X @ Theta)
+    return -np.mean(logp[np.arange(len(y)), y])
+
+
+def onehot_softmax_loss(Theta, X, y):
+    Y = mc_onehot(Theta, y)
+    return -np.mean(np.sum(Y * shifted_log_softmax(X @ Theta), axis=1))
+
+
+def naive_softmax_gradient(Theta, X, y):
+    E = np.exp(X @ Theta)
+    return X.T @ (E / E.sum(axis=1, keepdims=True) - mc_onehot(Theta, y)) / len(y)
+
+
+def softmax_gradient(Theta, X, y):
+    return X.T @ (lb.softmax(X @ Theta) - mc_onehot(Theta, y)) / len(y)
+
+
+MC_ACCEPTED = [
+    pytest.param(ex.check_log_softmax, lb.log_softmax, {}, id="log-softmax-reference"),
+    pytest.param(ex.check_log_softmax, shifted_log_softmax, {}, id="log-softmax-shifted"),
+    pytest.param(ex.check_log_softmax, lambda Z: __import__("scipy.special").special.log_softmax(
+        Z, axis=-1), {}, id="log-softmax-scipy"),
+    pytest.param(ex.check_softmax_loss, lb.multiclass.loss, {}, id="softmax-loss-reference"),
+    pytest.param(ex.check_softmax_loss, onehot_softmax_loss, {}, id="softmax-loss-one-hot"),
+    pytest.param(ex.check_softmax_loss, naive_softmax_loss, {"stable": False},
+                 id="softmax-loss-naive-unstable-ok"),
+    pytest.param(ex.check_softmax_gradient, lb.multiclass.gradient, {},
+                 id="softmax-gradient-reference"),
+    pytest.param(ex.check_softmax_gradient, softmax_gradient, {}, id="softmax-gradient"),
+    pytest.param(ex.check_softmax_gradient, naive_softmax_gradient, {"stable": False},
+                 id="softmax-gradient-naive-unstable-ok"),
+]
+
+MC_REJECTED = [
+    pytest.param(ex.check_log_softmax, naive_log_softmax, {}, "the max is not subtracted",
+                 id="log-softmax-no-max"),
+    pytest.param(ex.check_log_softmax, lambda Z: np.log(lb.softmax(Z)), {}, "log(0)",
+                 id="log-softmax-log-of-softmax"),
+    pytest.param(ex.check_log_softmax,
+                 lambda Z: Z - Z.max(axis=0) - np.log(np.sum(np.exp(Z - Z.max(axis=0)), axis=0)),
+                 {}, "wrong axis", id="log-softmax-axis-0"),
+    pytest.param(ex.check_log_softmax, lb.softmax, {}, "you returned the softmax",
+                 id="log-softmax-softmax"),
+    pytest.param(ex.check_softmax_loss, naive_softmax_loss, {}, "the max is not subtracted",
+                 id="softmax-loss-no-max"),
+    pytest.param(ex.check_softmax_loss,
+                 lambda T, X, y: -np.sum(mc_logp(T, X)[np.arange(len(y)), y]), {},
+                 "the 1/m is missing", id="softmax-loss-no-mean"),
+    pytest.param(ex.check_softmax_loss,
+                 lambda T, X, y: -np.mean(np.sum(mc_logp(T, X) * y[:, None], axis=1)), {},
+                 "not a one-hot matrix", id="softmax-loss-integer-labels-as-one-hot"),
+    pytest.param(ex.check_softmax_loss, lambda T, X, y: -np.mean(mc_logp(T, X)[:, y]), {},
+                 "m x m matrix", id="softmax-loss-logp-colon-y"),
+    pytest.param(ex.check_softmax_loss,
+                 lambda T, X, y: np.mean(mc_logp(T, X)[np.arange(len(y)), y]), {},
+                 "sign is flipped", id="softmax-loss-sign"),
+    pytest.param(ex.check_softmax_loss, lambda T, X, y: -np.mean(mc_logp(T, X)), {},
+                 "every class", id="softmax-loss-all-classes"),
+    pytest.param(ex.check_softmax_gradient, naive_softmax_gradient, {},
+                 "the max is not subtracted", id="softmax-gradient-no-max"),
+    pytest.param(ex.check_softmax_gradient,
+                 lambda T, X, y: (lb.softmax(X @ T) - mc_onehot(T, y)).T @ X / len(y), {},
+                 "P - Y is transposed", id="softmax-gradient-transposed"),
+    pytest.param(ex.check_softmax_gradient,
+                 lambda T, X, y: X.T @ (lb.softmax(X @ T) - mc_onehot(T, y)), {},
+                 "the 1/m is missing", id="softmax-gradient-no-mean"),
+    pytest.param(ex.check_softmax_gradient,
+                 lambda T, X, y: X.T @ (lb.softmax(X @ T) - y[:, None]) / len(y), {},
+                 "not a one-hot matrix", id="softmax-gradient-integer-labels"),
+    pytest.param(ex.check_softmax_gradient,
+                 lambda T, X, y: X.T @ (mc_onehot(T, y) - lb.softmax(X @ T)) / len(y), {},
+                 "sign is flipped", id="softmax-gradient-sign"),
+    pytest.param(ex.check_softmax_gradient,
+                 lambda T, X, y: X.T @ (X @ T - mc_onehot(T, y)) / len(y), {},
+                 "the softmax is missing", id="softmax-gradient-no-softmax"),
+]
+
+
+@pytest.mark.parametrize(("check", "fn", "kwargs"), MC_ACCEPTED)
+def test_multiclass_accepts(check, fn, kwargs, capsys):
+    test_accepts(check, fn, kwargs, capsys)
+
+
+@pytest.mark.parametrize(("check", "fn", "kwargs", "hint"), MC_REJECTED)
+def test_multiclass_rejects_with_specific_hint(check, fn, kwargs, hint, capsys):
+    test_rejects_with_specific_hint(check, fn, kwargs, hint, capsys)
+
+
+def test_multiclass_cases_cover_k2_m1_and_an_absent_class():
+    from lossbook.exercises.multiclass import _theta_cases
+
+    cases = _theta_cases()
+    assert {c.args[0].shape[1] for c in cases} >= {2, 3, 4, 5}
+    assert any(c.m == 1 for c in cases)
+    assert any(len(set(c.args[2].tolist())) < c.args[0].shape[1] for c in cases)
+    assert all(c.args[2].dtype.kind == "i" for c in cases)

@@ -30,7 +30,8 @@ intercept, ...) and says which one the learner's result matches.
 
 Layout: ``_cases`` builds the batteries, ``_engine`` runs a learner's function on them and
 matches a wrong result to a known mistake, ``elementwise`` and ``objective`` hold the
-checkers (the functions of z or p, and the functions of theta, X, y).
+checkers (the functions of z or p, and the functions of theta, X, y), ``multiclass`` those
+of softmax regression (log-softmax, the loss and gradient of Theta, X, y; notebook 12).
 
 Policy
 ------
@@ -68,6 +69,7 @@ Policy
 """
 
 from .elementwise import check_log_sigmoid, check_logit, check_sigmoid, check_softplus
+from .multiclass import check_log_softmax, check_softmax_gradient, check_softmax_loss
 from .objective import (
     check_accuracy,
     check_gradient,
@@ -84,10 +86,13 @@ __all__ = [
     "check_gradient_step",
     "check_hessian",
     "check_log_sigmoid",
+    "check_log_softmax",
     "check_logit",
     "check_loss",
     "check_newton_step",
     "check_regularized_loss",
     "check_sigmoid",
+    "check_softmax_gradient",
+    "check_softmax_loss",
     "check_softplus",
 ]

@@ -1,0 +1,246 @@
+"""lossbook.multiclass: softmax regression against mpmath, SciPy, scikit-learn and finite
+differences."""
+
+import warnings
+
+import mpmath
+import numpy as np
+import pytest
+from scipy import special
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+
+import lossbook as lb
+from lossbook import multiclass as mc
+
+EPS = np.finfo(float).eps
+
+
+def mp_log_softmax(z):
+    with mpmath.workdps(350):  # enough for results down to 1e-300 with logits of 1e4
+        zs = [mpmath.mpf(float(v)) for v in z]
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in zs))
+        return np.array([float(v - lse) for v in zs])
+
+
+def mp_softmax(z):
+    with mpmath.workdps(350):
+        zs = [mpmath.mpf(float(v)) for v in z]
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in zs))
+        return np.array([float(mpmath.exp(v - lse)) for v in zs])
+
+
+def logit_rows():
+    rng = np.random.default_rng(0)
+    Z = rng.standard_normal((60, 4)) * np.array([1.0, 30.0, 1e3, 1e4])
+    extra = np.array([
+        [50.0, 0.0, -1e4, 0.0], [1e4, -1e4, 0.0, 1.0], [36.0, 0.0, 0.0, 0.0],
+        [1e-3, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [-1e4, -1e4, -1e4, -1e4 + 1e-12 * 1e4],
+        [745.0, 0.0, -745.0, 1.0],
+    ])
+    return np.vstack([Z, extra])
+
+
+def test_log_softmax_few_ulps_against_mpmath():
+    Z = logit_rows()
+    got = mc.log_softmax(Z)
+    want = np.array([mp_log_softmax(z) for z in Z])
+    ok = np.abs(want) > 1e-300  # below, subnormal results cannot keep relative accuracy
+    err = np.abs(got[ok] - want[ok]) / np.abs(want[ok]) / EPS
+    assert err.max() <= 4
+    np.testing.assert_array_equal(got[~ok] <= 0, True)
+
+
+def test_softmax_few_ulps_against_mpmath():
+    Z = logit_rows()
+    want = np.array([mp_softmax(z) for z in Z])
+    got = mc.softmax(Z)
+    ok = want > 1e-300
+    assert (np.abs(got[ok] - want[ok]) / want[ok] / EPS).max() <= 4
+    np.testing.assert_allclose(got.sum(axis=-1), 1.0, rtol=4 * EPS)
+
+
+def test_agrees_with_scipy_and_any_shape():
+    Z = np.random.default_rng(1).standard_normal((3, 5, 4)) * 100
+    # scipy rounds a log-probability of -2.6e-21 to 0: compare with an absolute margin
+    np.testing.assert_allclose(mc.log_softmax(Z), special.log_softmax(Z, axis=-1), rtol=1e-13,
+                               atol=1e-15)
+    np.testing.assert_allclose(mc.softmax(Z), special.softmax(Z, axis=-1), rtol=1e-13,
+                               atol=1e-300)
+    assert mc.softmax(np.array([1, 2])).dtype == np.float64  # ints become floats
+
+
+def test_no_warning_for_huge_logits():
+    Z = np.array([[1e4, -1e4, 0.0], [-1e308, 1e308, 0.0], [800.0, 800.0, -800.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="raise"):
+            P = mc.softmax(Z)
+            L = mc.log_softmax(Z)
+    np.testing.assert_array_equal(P[2], [0.5, 0.5, 0.0])
+    assert np.isfinite(L[:1]).all() and np.isfinite(L[2]).all()
+
+
+@pytest.fixture
+def problem():
+    rng = np.random.default_rng(4)
+    X = lb.add_intercept(rng.standard_normal((40, 3)))
+    y = rng.integers(0, 3, 40)
+    Theta = rng.standard_normal((4, 3))
+    return Theta, X, y
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.4])
+def test_loss_is_the_negative_mean_log_likelihood(problem, l2):
+    Theta, X, y = problem
+    logp = special.log_softmax(X @ Theta, axis=1)
+    want = -np.mean(logp[np.arange(40), y]) + 0.5 * l2 * np.sum(Theta[1:] ** 2)
+    assert mc.loss(Theta, X, y, l2) == pytest.approx(want, rel=1e-14)
+    assert mc.loss(Theta.ravel(), X, y, l2) == mc.loss(Theta, X, y, l2)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.4])
+def test_gradient_formula_and_finite_differences(problem, l2):
+    Theta, X, y = problem
+    P = special.softmax(X @ Theta, axis=1)
+    Y = np.eye(3)[y]
+    want = X.T @ (P - Y) / 40
+    want[1:] += l2 * Theta[1:]
+    g = mc.gradient(Theta, X, y, l2)
+    assert g.shape == (4, 3)
+    np.testing.assert_allclose(g, want, rtol=1e-12, atol=1e-15)
+    num = lb.numerical_gradient(lambda t: mc.loss(t, X, y, l2), Theta.ravel())
+    assert lb.relative_error(mc.gradient(Theta.ravel(), X, y, l2), num) < 1e-8
+    J, g2 = mc.loss_and_gradient(Theta.ravel(), X, y, l2)
+    assert g2.shape == (12,) and J == mc.loss(Theta, X, y, l2)
+    np.testing.assert_array_equal(g2, g.ravel())
+
+
+def test_hessian_by_finite_differences_psd_and_singular(problem):
+    Theta, X, y = problem
+    H = mc.hessian(Theta, X, y)
+    num = np.array([
+        lb.numerical_gradient(lambda t, i=i: mc.gradient(t, X, y).ravel()[i], Theta.ravel())
+        for i in range(12)
+    ])
+    assert lb.relative_error(H, num) < 1e-7
+    ev = np.linalg.eigvalsh(H)
+    assert ev.min() > -1e-12 * ev.max()
+    # adding v to every column: one null direction per row of Theta
+    for j in range(4):
+        v = np.zeros((4, 3))
+        v[j] = 1.0
+        assert np.abs(H @ v.ravel()).max() < 1e-12
+    assert np.sum(ev < 1e-10 * ev.max()) == 4
+    Hp = mc.hessian(Theta, X, y, l2=0.5)
+    ev = np.linalg.eigvalsh(Hp)
+    assert np.sum(ev < 1e-10 * ev.max()) == 1  # the unpenalised intercepts' direction
+
+
+def test_identifiability(problem):
+    Theta, X, y = problem
+    shift = np.array([[2.0], [-1.0], [0.5], [3.0]]) @ np.ones((1, 3))
+    assert mc.loss(Theta + shift, X, y) == pytest.approx(mc.loss(Theta, X, y), rel=1e-13)
+    np.testing.assert_allclose(mc.predict_proba(Theta + shift, X), mc.predict_proba(Theta, X),
+                               rtol=1e-12)
+
+
+def test_two_classes_is_logistic_regression(problem):
+    _, X, _ = problem
+    rng = np.random.default_rng(9)
+    y = rng.integers(0, 2, 40)
+    Theta = rng.standard_normal((4, 2))
+    theta = Theta[:, 1] - Theta[:, 0]
+    assert mc.loss(Theta, X, y) == pytest.approx(lb.loss(theta, X, y), rel=1e-13)
+    g = mc.gradient(Theta, X, y)
+    np.testing.assert_allclose(g[:, 1], lb.gradient(theta, X, y), rtol=1e-12)
+    np.testing.assert_allclose(g[:, 0], -g[:, 1], rtol=1e-12)
+    fit = mc.fit(X, y, l2=0.2)
+    ref = lb.newton(X, y, l2=0.1).theta  # theta = 2 b and the penalty l2 |b|^2 = (l2/4)|theta|^2
+    np.testing.assert_allclose(fit.theta[:, 1] - fit.theta[:, 0], ref, rtol=1e-8)
+
+
+def test_accurate_for_confident_logits():
+    X = np.array([[1.0, 1.0], [1.0, -1.0]])
+    Theta = np.array([[0.0, 0.0, 0.0], [5000.0, 0.0, -5000.0]])
+    y = np.array([0, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        J = mc.loss(Theta, X, y)
+        g = mc.gradient(Theta, X, y)
+    want_J = 0.5 * (-mp_log_softmax([5000.0, 0.0, -5000.0])[0]
+                    - mp_log_softmax([-5000.0, 0.0, 5000.0])[1])
+    assert J == pytest.approx(want_J, rel=1e-15)
+    assert np.isfinite(g).all()
+    # confidently right: tiny loss, not 0
+    assert mc.loss(np.array([[0.0, 0.0], [40.0, 0.0]]), X[:1], [0]) == pytest.approx(
+        np.exp(-40.0), rel=1e-14)
+
+
+@pytest.mark.parametrize("method", ["newton", "gd"])
+def test_fit_matches_scikit_learn_on_iris(method):
+    data = load_iris()
+    Xs = (data.data - data.data.mean(0)) / data.data.std(0)
+    X = lb.add_intercept(Xs)
+    y = data.target
+    m, C = len(y), 10.0
+    l2 = 1.0 / (C * m)
+    res = mc.fit(X, y, l2=l2, method=method, tol=1e-9 if method == "newton" else 1e-7,
+                 max_iter=None if method == "newton" else 400_000)
+    assert res.converged
+    sk = LogisticRegression(C=C, tol=1e-12, max_iter=10_000).fit(Xs, y)
+    np.testing.assert_allclose(mc.predict_proba(res.theta, X), sk.predict_proba(Xs), atol=1e-6)
+    np.testing.assert_allclose(res.theta.sum(axis=1)[0], 0.0, atol=1e-12)  # centred intercepts
+
+
+def test_validation_names_the_problem(problem):
+    Theta, X, y = problem
+    with pytest.raises(ValueError, match=r"0\.\.K-1 = 0\.\.2"):
+        mc.loss(Theta, X, np.where(y == 2, 3, y))
+    with pytest.raises(ValueError, match=r"0\.\.K-1"):
+        mc.gradient(Theta, X, np.where(y == 2, -1, y))
+    with pytest.raises(TypeError, match="integer class labels"):
+        mc.loss(Theta, X, y.astype(float))
+    with pytest.raises(ValueError, match="K >= 2"):
+        mc.loss(Theta[:, :1], X, np.zeros(40, dtype=int))
+    with pytest.raises(ValueError, match="one-hot"):
+        mc.loss(Theta, X, np.eye(3)[y])
+    with pytest.raises(TypeError, match="bools"):
+        mc.loss(Theta[:, :2], X, y == 1)
+    with pytest.raises(ValueError, match="rows but X has 4 columns"):
+        mc.loss(Theta[:3], X, y)
+    with pytest.raises(ValueError, match="d \\* K entries"):
+        mc.loss(Theta.ravel()[:10], X, y)
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        mc.loss(Theta * np.nan, X, y)
+    with pytest.raises(ValueError, match="X contains NaN"):
+        Xn = X.copy()
+        Xn[3, 1] = np.nan
+        mc.loss(Theta, Xn, y)
+    with pytest.raises(ValueError, match="labels but X has"):
+        mc.loss(Theta, X, y[:5])
+
+
+def test_inputs_are_not_modified_and_blocks_agree(problem):
+    _, _, _ = problem
+    rng = np.random.default_rng(2)
+    X = lb.add_intercept(rng.standard_normal((3000, 40)))  # several blocks of rows
+    y = rng.integers(0, 4, 3000)
+    Theta = rng.standard_normal((41, 4)) * 0.1
+    copies = X.copy(), y.copy(), Theta.copy()
+    J, _ = mc.loss_and_gradient(Theta, X, y, 0.1)
+    for a, c in zip((X, y, Theta), copies, strict=True):
+        np.testing.assert_array_equal(a, c)
+    logp = special.log_softmax(X @ Theta, axis=1)
+    assert J == pytest.approx(-np.mean(logp[np.arange(3000), y])
+                              + 0.05 * np.sum(Theta[1:] ** 2), rel=1e-13)
+    mc.hessian(Theta[:5], X[:, :5], y)
+    np.testing.assert_array_equal(Theta, copies[2])
+
+
+def test_fit_warns_when_it_stops_early(problem):
+    _, X, y = problem
+    with pytest.warns(lb.ConvergenceWarning):
+        mc.fit(X, y, method="gd", max_iter=3)
+    with pytest.raises(ValueError, match="method"):
+        mc.fit(X, y, method="bfgs")
