@@ -50,6 +50,7 @@ import math
 import numpy as np
 
 from ._validate import as_real_array, check_finite_result, check_l2, check_theta, check_X
+from .stable import _as_float_array
 
 __all__ = [
     "log_ndtr",
@@ -72,12 +73,8 @@ _erfc = np.frompyfunc(math.erfc, 1, 1)
 
 
 def _as_float(z):
-    z = np.asarray(z)
-    if z.dtype.kind in "biu":
-        return z.astype(np.float64)
-    if z.dtype.kind != "f":
-        raise TypeError(f"z must be real numbers, got dtype {z.dtype}")
-    return z.astype(np.float64, copy=False)
+    """z as float64 (the series below are written for float64), checked by stable's helper."""
+    return _as_float_array(z).astype(np.float64, copy=False)
 
 
 def _out(value, z):
