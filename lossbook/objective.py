@@ -146,6 +146,32 @@ def _terms(z, s, work, want_loss=True, per_sample=False):
     return loss, r
 
 
+def _fast_terms(z, s, work, want_loss=True):
+    r"""The loss and the residual of a block from one exponential :math:`E = e^t`, t = s z.
+
+    With s = 1 - 2y as in :func:`_terms`:
+
+    - loss :math:`= \operatorname{softplus}(t) = \operatorname{log1p}(E)`
+    - residual :math:`\sigma(z) - y = s\,\sigma(t) = s\,E/(1 + E)`
+
+    Both are accurate to a few ulp while E is finite: ``log1p`` has no cancellation, and
+    :math:`E/(1+E)` none either (for t << 0 it is E itself, relatively accurate). Six
+    passes over the block instead of :func:`_terms`' eighteen; ``log1p`` is as fast as
+    ``log`` wherever numpy vectorises either (AVX-512), and as slow elsewhere. E overflows
+    for t > 709.78 (a prediction confidently wrong beyond any fitted model): the loss is
+    then inf and the residual NaN, and the caller evaluates again with :func:`_terms`.
+    Returns the block's summed loss (None unless ``want_loss``) and the residual; z is
+    overwritten with t.
+    """
+    t = np.multiply(z, s, out=z)
+    E = np.exp(t, out=work.e)
+    loss = float(np.log1p(E, out=work.u).sum()) if want_loss else None
+    u = np.add(E, 1.0, out=work.u)
+    r = np.divide(E, u, out=work.r)
+    r *= s
+    return loss, r
+
+
 def _per_sample(z, y, want_loss):
     z = _as_float_array(z)
     if z.ndim == 1:
@@ -222,11 +248,15 @@ def _weighted_gram(Xb, t, work, buf):
     return wx.T @ wx
 
 
-def _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin=False):
+def _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin=False,
+                terms=_fast_terms):
     """One blocked pass over X: sums of the loss, X.T @ r and X.T @ R @ X.
 
     The labels y are checked (unless bools) and turned into signs block by block, in the
-    same pass, so the extra memory is a few blocks whatever m is.
+    same pass, so the extra memory is a few blocks whatever m is. The per-sample terms
+    come from :func:`_fast_terms`; if its loss or gradient is not finite (some t > 709.78,
+    or NaN or inf in X) the pass is made again with :func:`_terms`, finite for every
+    finite t, so that only bad input gives a non-finite result.
     """
     m, d = X.shape
     dtype = np.result_type(X.dtype, theta.dtype, np.float32)
@@ -250,7 +280,7 @@ def _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin=False)
             else:
                 z = np.asarray(Xb @ theta, dtype=dtype)
             if want_loss or want_grad or want_margin:
-                loss, r = _terms(z, s, w, want_loss)  # z now holds t (|t| = |z|)
+                loss, r = terms(z, s, w, want_loss)  # z now holds t (|t| = |z|)
             if want_margin:
                 max_t = max(max_t, float(z.max()))
             if want_loss:
@@ -259,6 +289,9 @@ def _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin=False)
                 grad += Xb.T @ r
             if want_hess:
                 hess += _weighted_gram(Xb, z, w, buf)
+    finite = np.isfinite(total) and (grad is None or np.isfinite(grad).all())
+    if terms is _fast_terms and not finite:
+        return _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin, _terms)
     return total, grad, hess, max_t
 
 
