@@ -23,6 +23,8 @@ gradient's second pass ``X_b.T @ r_b`` finds its block still there: X travels fr
 once per evaluation, and the extra memory is a few blocks, whatever m is.
 """
 
+import functools
+
 import numpy as np
 
 from ._validate import (
@@ -49,12 +51,13 @@ __all__ = [
 # Bytes of X per block. Large enough that numpy's per-call overhead is small against the
 # block's arithmetic, small enough that the block and the per-sample scratch vectors (_Work)
 # are all still in L2 when the second pass X_b.T @ r_b reads the block. 512 KiB was fastest
-# on the reference machine at d = 20 and 200 (1 MiB: 10 % slower; benchmarks/). At small d
-# the per-sample vectors dominate instead, so a block also has at most _MAX_BLOCK_ROWS rows
-# (which also keeps OpenBLAS's dot products, threaded above 10,000 elements, on one thread).
+# on the reference machine at d = 20 and 200 (1 MiB: no faster; benchmarks/). At small d
+# the per-sample vectors dominate instead, so a block also has at most _MAX_BLOCK_ROWS rows:
+# at d = 2, 16384 rows were 1.1-1.3x faster than 8192 (numpy's per-call overhead amortised
+# over twice the samples) and 24576 or 32768 no faster (the vectors leave L2).
 _BLOCK_BYTES = 512 * 1024
 _MIN_BLOCK_ROWS = 256
-_MAX_BLOCK_ROWS = 8192
+_MAX_BLOCK_ROWS = 16384
 
 
 def _block_rows(X):
@@ -117,9 +120,9 @@ def _terms(z, s, work, want_loss=True, per_sample=False):
     Every step is one in-place numpy call into ``work`` (a :class:`_Work` cut to z's
     length): under twenty passes over vectors that stay in cache, and no ``np.where`` (which
     evaluates both branches, and is slow). ``pos`` is 1.0 where t >= 0 and 0.0 elsewhere, so
-    that the residual's numerator is :math:`\max(e, pos)`. The per-sample losses are
-    formed and summed (pairwise) in the order they always were, so J keeps its last bits
-    (stored notebook outputs depend on its rounding). z is overwritten with t.
+    that the residual's numerator is :math:`\max(e, pos)`. Finite for every finite t: the
+    reference form, used by :func:`per_sample_loss` and :func:`residual`, and by the blocked
+    pass where :func:`_fast_terms`' exponential overflows. z is overwritten with t.
     Returns the loss (the block's sum, or each sample's with ``per_sample``; None unless
     ``want_loss``) and the residual.
     """
@@ -146,27 +149,54 @@ def _terms(z, s, work, want_loss=True, per_sample=False):
     return loss, r
 
 
+@functools.cache
+def _vectorised_log1p(dtype_char):
+    r"""Whether numpy runs ``log1p`` for this dtype ("d", "f") in SIMD code (AVX-512).
+
+    There one ``log1p`` pass is cheaper than Goldberg's :math:`\log u - \delta/u` (four
+    passes more); elsewhere ``log1p`` is scalar code, about three times slower than ``log``
+    (float64 on the reference machine with AVX-512 turned off: 13 against 4 ns). numpy says
+    which loop it dispatched to since 2.1; before that, the answer is no.
+    """
+    try:
+        from numpy.lib.introspect import opt_func_info
+    except ImportError:
+        return False
+    loop = opt_func_info(func_name="^log1p$").get("log1p", {}).get(dtype_char * 2, {})
+    return not loop.get("current", "baseline").startswith("baseline")
+
+
 def _fast_terms(z, s, work, want_loss=True):
     r"""The loss and the residual of a block from one exponential :math:`E = e^t`, t = s z.
 
-    With s = 1 - 2y as in :func:`_terms`:
+    With s = 1 - 2y as in :func:`_terms` and :math:`u = 1 + E`:
 
     - loss :math:`= \operatorname{softplus}(t) = \operatorname{log1p}(E)`
-    - residual :math:`\sigma(z) - y = s\,\sigma(t) = s\,E/(1 + E)`
+    - residual :math:`\sigma(z) - y = s\,\sigma(t) = s\,E/u`
 
-    Both are accurate to a few ulp while E is finite: ``log1p`` has no cancellation, and
-    :math:`E/(1+E)` none either (for t << 0 it is E itself, relatively accurate). Six
-    passes over the block instead of :func:`_terms`' eighteen; ``log1p`` is as fast as
-    ``log`` wherever numpy vectorises either (AVX-512), and as slow elsewhere. E overflows
-    for t > 709.78 (a prediction confidently wrong beyond any fitted model): the loss is
-    then inf and the residual NaN, and the caller evaluates again with :func:`_terms`.
-    Returns the block's summed loss (None unless ``want_loss``) and the residual; z is
-    overwritten with t.
+    Both are accurate to a few ulp while E is finite: ``log1p`` has no cancellation, nor has
+    :math:`E/u` (for t << 0 it is E itself, relatively accurate). Where numpy's ``log1p``
+    is scalar code it is computed, as in :func:`_terms`, as :math:`\log u - \delta/u`,
+    :math:`\delta = (u - 1) - E` (the rounding error of u). Seven to eleven passes over the
+    block instead of :func:`_terms`' eighteen. E overflows for t > 709.78 (a prediction
+    confidently wrong beyond any fitted model): the loss is then inf or NaN and the residual
+    NaN, and the caller evaluates again with :func:`_terms`. Returns the block's summed loss
+    (None unless ``want_loss``) and the residual; z is overwritten with t.
     """
     t = np.multiply(z, s, out=z)
     E = np.exp(t, out=work.e)
-    loss = float(np.log1p(E, out=work.u).sum()) if want_loss else None
     u = np.add(E, 1.0, out=work.u)
+    loss = None
+    if want_loss:
+        if _vectorised_log1p(E.dtype.char):
+            softplus = np.log1p(E, out=work.delta)
+        else:
+            delta = np.subtract(u, 1.0, out=work.delta)
+            delta -= E  # the rounding error of 1 + E (exact for E <= 1)
+            delta /= u
+            softplus = np.log(u, out=work.inv_u)
+            softplus -= delta
+        loss = float(softplus.sum())
     r = np.divide(E, u, out=work.r)
     r *= s
     return loss, r
