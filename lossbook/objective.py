@@ -178,10 +178,10 @@ def _fast_terms(z, s, work, want_loss=True):
     :math:`E/u` (for t << 0 it is E itself, relatively accurate). Where numpy's ``log1p``
     is scalar code it is computed, as in :func:`_terms`, as :math:`\log u - \delta/u`,
     :math:`\delta = (u - 1) - E` (the rounding error of u). Seven to eleven passes over the
-    block instead of :func:`_terms`' eighteen. E overflows for t > 709.78 (a prediction
-    confidently wrong beyond any fitted model): the loss is then inf or NaN and the residual
-    NaN, and the caller evaluates again with :func:`_terms`. Returns the block's summed loss
-    (None unless ``want_loss``) and the residual; z is overwritten with t.
+    block instead of :func:`_terms`' eighteen. E overflows for t > 709.78 (88.72 in float32:
+    a prediction confidently wrong beyond any fitted model): the loss is then inf or NaN and
+    the residual NaN, and the caller evaluates again with :func:`_terms`. Returns the
+    block's summed loss (None unless ``want_loss``) and the residual; z is overwritten with t.
     """
     t = np.multiply(z, s, out=z)
     E = np.exp(t, out=work.e)
@@ -285,8 +285,8 @@ def _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin=False,
     The labels y are checked (unless bools) and turned into signs block by block, in the
     same pass, so the extra memory is a few blocks whatever m is. The per-sample terms
     come from :func:`_fast_terms`; if its loss or gradient is not finite (some t > 709.78,
-    or NaN or inf in X) the pass is made again with :func:`_terms`, finite for every
-    finite t, so that only bad input gives a non-finite result.
+    88.72 in float32, or NaN or inf in X) the pass is made again with :func:`_terms`,
+    finite for every finite t, so that only bad input gives a non-finite result.
     """
     m, d = X.shape
     dtype = np.result_type(X.dtype, theta.dtype, np.float32)
