@@ -32,6 +32,7 @@ from ._validate import (
     check_label_array,
     check_theta,
     check_X,
+    is_dask,
     labels_are_binary,
 )
 from .stable import _as_float_array, sigmoid
@@ -274,7 +275,10 @@ def evaluate(theta, X, y, l2, want_grad=True, want_hess=False, want_margin=False
     :func:`_terms`): a negative value certifies that theta separates the data.
     """
     m = X.shape[0]
-    total, grad, hess, max_t = _accumulate(
+    accumulate = _accumulate
+    if is_dask(X):  # the same kernel, chunk by chunk where the chunks live
+        from ._dask import accumulate
+    total, grad, hess, max_t = accumulate(
         theta, X, y, want_loss, want_grad, want_hess, want_margin
     )
     if want_loss:

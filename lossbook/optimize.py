@@ -16,6 +16,7 @@ from ._validate import (
     check_positive_int,
     check_theta,
     check_X,
+    is_dask,
 )
 from .objective import evaluate
 
@@ -56,8 +57,13 @@ class OptimizeResult:
 
 
 def _prepare(X, y, theta0, l2):
-    X = check_X(X)
-    y_is_one = check_labels(y, X.shape[0])
+    if is_dask(X) or is_dask(y):  # Dask arrays: labels checked chunk by chunk in each pass
+        from ._dask import check_design
+
+        X, y_is_one = check_design(X, y)
+    else:
+        X = check_X(X)
+        y_is_one = check_labels(y, X.shape[0])
     l2 = check_l2(l2)
     if theta0 is None:
         theta = np.zeros(X.shape[1], dtype=np.result_type(X.dtype, np.float32))
@@ -298,9 +304,14 @@ def smoothness_constant(X, l2=0.0):
     >>> smoothness_constant(np.array([[1.0, 1.0], [1.0, -1.0]]))  # X.T @ X = 2 I
     0.25
     """
-    X = check_X(X)
+    if is_dask(X):
+        from ._dask import check_dask_X
+
+        X = check_dask_X(X)
+    else:
+        X = check_X(X)
     l2 = check_l2(l2)
-    gram = X.T @ X
+    gram = np.asarray(X.T @ X)  # a Dask X: summed chunk by chunk (d² numbers each)
     if not np.isfinite(gram).all():
         raise ValueError("X contains NaN or infinity, or X.T @ X overflows")
     return float(np.linalg.eigvalsh(gram)[-1]) / (4 * X.shape[0]) + l2
