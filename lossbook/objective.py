@@ -309,6 +309,8 @@ def loss_and_gradient(theta, X, y, l2=0.0):
     Parameters: theta (d,); X (m, d) with the intercept column of ones first; y (m,) of
     0/1, bools allowed; l2 >= 0, the ridge penalty λ (intercept excluded).
 
+    X and y may be Dask arrays chunked by rows: see :mod:`lossbook._dask` (a map-reduce).
+
     >>> X = np.array([[1.0, -1.0], [1.0, 2.0]])
     >>> J, g = loss_and_gradient(np.zeros(2), X, [0, 1])
     >>> round(J, 6), g
@@ -327,6 +329,8 @@ def loss(theta, X, y, l2=0.0):
     the logits (never from probabilities), so it is finite and accurate for every finite θ.
     Derived in notebook 02; made safe in notebook 04.
 
+    X and y may be Dask arrays chunked by rows: see :mod:`lossbook._dask` (a map-reduce).
+
     >>> X = np.array([[1.0, -1.0], [1.0, 2.0]])
     >>> round(loss(np.zeros(2), X, [0, 1]), 6)  # log 2: a coin flip
     0.693147
@@ -343,6 +347,8 @@ def gradient(theta, X, y, l2=0.0):
     Two matrix-vector products and the residual :math:`\sigma(z) - y`, computed without
     cancellation. Derived in notebook 05.
 
+    X and y may be Dask arrays chunked by rows: see :mod:`lossbook._dask` (a map-reduce).
+
     >>> X = np.array([[1.0, -1.0], [1.0, 2.0]])
     >>> gradient(np.zeros(2), X, [0, 1])
     array([ 0.  , -0.75])
@@ -356,6 +362,8 @@ def hessian(theta, X, y, l2=0.0):
 
     :math:`R = \operatorname{diag}(\sigma(z_i)\sigma(-z_i))` does not depend on y; it is
     positive semi-definite, which is why J is convex. Derived in notebook 07.
+
+    X and y may be Dask arrays chunked by rows: see :mod:`lossbook._dask` (a map-reduce).
 
     >>> X = np.array([[1.0, -1.0], [1.0, 2.0]])
     >>> hessian(np.zeros(2), X, [0, 1])

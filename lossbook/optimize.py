@@ -84,6 +84,9 @@ def gradient_descent(X, y, learning_rate, num_iterations, theta0=None, l2=0.0, t
     lower, as beyond 2/L_s on a well-conditioned problem, is not warned about: notebook 06
     shows it.)
 
+    X and y may be Dask arrays chunked by rows (:mod:`lossbook._dask`): θ stays on the driver
+    and each evaluation is one map-reduce over the chunks; nothing is persisted.
+
     >>> from lossbook.data import make_data
     >>> X, y = make_data()
     >>> result = gradient_descent(X, y, learning_rate=0.01, num_iterations=1000)
@@ -175,6 +178,9 @@ def newton(X, y, l2=0.0, tol=None, max_iter=50, theta0=None):
     ``tol=None`` means 1e-10 in float64 and 10 ε of a coarser working type (1.2e-6 for
     float32 X and θ), a gradient norm that type can resolve.
     Starts from ``theta0`` (zeros by default).
+
+    X and y may be Dask arrays chunked by rows (:mod:`lossbook._dask`): θ stays on the driver
+    and each evaluation is one map-reduce over the chunks; nothing is persisted.
 
     Cost: one blocked pass over X per step computes J, ∇J and ∇²J together. The Hessian is
     skipped where it would not be used: at a shortened trial step (α < 1), and at the step

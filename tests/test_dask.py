@@ -60,6 +60,17 @@ def test_objective_agrees_with_in_memory(func, dtype, rtol, l2):
     assert_same(got, func(theta, X, y, l2=l2), rtol)
 
 
+def test_float16_bool_and_int_inputs_are_treated_as_in_memory():
+    # float16 X is promoted to float32 (chunk by chunk, lazily); bool X and int labels as is.
+    theta, X, y = problem(m=400, d=3)
+    for XX, yy, th, rtol in [(X.astype(np.float16), y, theta.astype(np.float32), FLOAT32_RTOL),
+                             (X > 0, y.astype(np.int64), theta, FLOAT64_RTOL)]:
+        Xd, yd = as_dask(XX, yy, rows=128)
+        with dask.config.set(SYNC):
+            got = lb.loss_and_gradient(th, Xd, yd, l2=0.1)
+        assert_same(got, lb.loss_and_gradient(th, XX, yy, l2=0.1), rtol)
+
+
 def test_results_do_not_depend_on_the_chunks():
     # One chunk, chunks of one block, chunks smaller than a block, a single-row chunk and
     # ragged chunks give the same sums to rounding. (Reference: in memory, one pass.)
