@@ -34,6 +34,7 @@ from ._validate import (
     check_label_array,
     check_theta,
     check_X,
+    is_dask,
     labels_are_binary,
 )
 from .stable import _as_float_array, sigmoid
@@ -337,7 +338,10 @@ def evaluate(theta, X, y, l2, want_grad=True, want_hess=False, want_margin=False
     :func:`_terms`): a negative value certifies that theta separates the data.
     """
     m = X.shape[0]
-    total, grad, hess, max_t = _accumulate(
+    accumulate = _accumulate
+    if is_dask(X):  # the same kernel, chunk by chunk where the chunks live
+        from ._dask import accumulate
+    total, grad, hess, max_t = accumulate(
         theta, X, y, want_loss, want_grad, want_hess, want_margin
     )
     if want_loss:
@@ -368,6 +372,8 @@ def loss_and_gradient(theta, X, y, l2=0.0):
     Parameters: theta (d,); X (m, d) with the intercept column of ones first; y (m,) of
     0/1, bools allowed; l2 >= 0, the ridge penalty λ (intercept excluded).
 
+    X and y may be Dask arrays chunked by rows: see :mod:`lossbook._dask` (a map-reduce).
+
     >>> X = np.array([[1.0, -1.0], [1.0, 2.0]])
     >>> J, g = loss_and_gradient(np.zeros(2), X, [0, 1])
     >>> round(J, 6), g
@@ -386,6 +392,8 @@ def loss(theta, X, y, l2=0.0):
     the logits (never from probabilities), so it is finite and accurate for every finite θ.
     Derived in notebook 02; made safe in notebook 04.
 
+    X and y may be Dask arrays chunked by rows: see :mod:`lossbook._dask` (a map-reduce).
+
     >>> X = np.array([[1.0, -1.0], [1.0, 2.0]])
     >>> round(loss(np.zeros(2), X, [0, 1]), 6)  # log 2: a coin flip
     0.693147
@@ -402,6 +410,8 @@ def gradient(theta, X, y, l2=0.0):
     Two matrix-vector products and the residual :math:`\sigma(z) - y`, computed without
     cancellation. Derived in notebook 05.
 
+    X and y may be Dask arrays chunked by rows: see :mod:`lossbook._dask` (a map-reduce).
+
     >>> X = np.array([[1.0, -1.0], [1.0, 2.0]])
     >>> gradient(np.zeros(2), X, [0, 1])
     array([ 0.  , -0.75])
@@ -415,6 +425,8 @@ def hessian(theta, X, y, l2=0.0):
 
     :math:`R = \operatorname{diag}(\sigma(z_i)\sigma(-z_i))` does not depend on y; it is
     positive semi-definite, which is why J is convex. Derived in notebook 07.
+
+    X and y may be Dask arrays chunked by rows: see :mod:`lossbook._dask` (a map-reduce).
 
     >>> X = np.array([[1.0, -1.0], [1.0, 2.0]])
     >>> hessian(np.zeros(2), X, [0, 1])
