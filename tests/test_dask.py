@@ -221,7 +221,7 @@ def error_of(func, *args):
     return None
 
 
-@pytest.mark.parametrize("func", [*FUNCTIONS, "newton"], ids=str)
+@pytest.mark.parametrize("func", [*FUNCTIONS, "newton"], ids=lambda f: getattr(f, "__name__", f))
 @pytest.mark.parametrize("bad", ["nan", "inf", "label 2", "labels 2 and -1", "nan label",
                                  "overflow"])
 def test_a_bad_chunk_gives_the_in_memory_error(func, bad):
