@@ -38,13 +38,18 @@ def l_s(X, l2=0.0):
 # ---- optimize: gradient_descent's warning ------------------------------------------------
 
 
-def test_step_too_large_warning_gives_one_over_l_s_with_the_penalty():
+def test_step_too_large_warning_gives_one_over_l_s_and_the_rises():
+    """J ends above its start; it rose (by less than 1) at some of the steps."""
     X, y = noisy_problem()
-    l2 = 2.0
+    l2 = 0.05
     with pytest.warns(lb.ConvergenceWarning) as record:
-        lb.gradient_descent(X, y, learning_rate=50.0, num_iterations=20, l2=l2)
-    safe = float(re.search(r"1/L_s = (\S+) ", str(record[0].message)).group(1))
+        result = lb.gradient_descent(X, y, 5 / l_s(X, l2), 20, l2=l2)
+    text = str(record[0].message)
+    assert text.startswith("gradient_descent: J rose from 0.6931 to ")
+    safe = float(re.search(r"1/L_s = (\S+) ", text).group(1))
     assert safe == pytest.approx(1 / l_s(X, l2), rel=1e-3)
+    rises = np.count_nonzero(np.diff(result.history) > 0)
+    assert 0 < rises < 20 and f"(it rose at {rises} of 20 steps)" in text
     assert record[0].filename == __file__  # stacklevel: the caller's line, not lossbook's
 
 
@@ -56,7 +61,7 @@ def test_diverging_run_warns_that_it_diverged():
 
 
 def test_smoothness_constant_names_non_finite_x():
-    with pytest.raises(ValueError, match="X contains NaN or infinity"):
+    with pytest.raises(ValueError, match=r"^X contains NaN or infinity"):
         lb.smoothness_constant(np.array([[1.0, np.nan], [1.0, 2.0]]))
 
 
@@ -94,3 +99,28 @@ def test_newton_default_tol_is_of_the_wider_working_type(x_dtype, theta_dtype):
     result = quiet(lb.newton, X.astype(x_dtype), y, theta0=np.zeros(4, theta_dtype))
     assert result.converged and result.message.endswith("< tol=1e-10")
     assert result.theta.dtype == np.float64
+
+
+def test_newton_counts_three_flat_steps_from_the_minimum():
+    """At the minimum each step changes J by rounding only: it stops after exactly three."""
+    X, y = noisy_problem()
+    minimum = quiet(lb.newton, X, y).theta
+    with pytest.warns(lb.ConvergenceWarning, match="no longer decreases J at float64"):
+        result = lb.newton(X, y, theta0=minimum, tol=1e-20)
+    assert result.n_iter == 3 and not result.converged
+
+
+@pytest.mark.parametrize(("label", "sign"), [(1, "+"), (0, "-")])
+def test_newton_one_class_message_says_where_the_intercept_goes(label, sign):
+    X, _ = noisy_problem()
+    with pytest.warns(lb.SeparationWarning) as record:
+        result = lb.newton(X, np.full(len(X), label))
+    assert f"every label is {label} (one class only)" in result.message
+    assert f"(theta[0] -> {sign}inf)" in result.message
+    assert str(record[0].message) == result.message
+
+
+def test_newton_one_sample_is_one_class():
+    X, _ = noisy_problem()
+    with pytest.warns(lb.SeparationWarning, match="every label is 1"):
+        lb.newton(X[:1], [1])
