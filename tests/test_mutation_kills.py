@@ -118,9 +118,20 @@ def test_newton_one_class_message_says_where_the_intercept_goes(label, sign):
     assert f"every label is {label} (one class only)" in result.message
     assert f"(theta[0] -> {sign}inf)" in result.message
     assert str(record[0].message) == result.message
+    assert record[0].filename == __file__
 
 
 def test_newton_one_sample_is_one_class():
     X, _ = noisy_problem()
     with pytest.warns(lb.SeparationWarning, match="every label is 1"):
         lb.newton(X[:1], [1])
+
+
+def test_newton_separable_message_says_what_to_do():
+    X, y = lb.make_separable_data()
+    with pytest.warns(lb.SeparationWarning) as record:
+        result = lb.newton(X, y)
+    assert result.message.startswith("the data are linearly separable: ")
+    assert result.message.endswith("so J has no finite minimum (J -> 0 as |theta| -> inf); "
+                                   "use l2 > 0")
+    assert str(record[0].message) == result.message and record[0].filename == __file__
