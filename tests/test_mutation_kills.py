@@ -79,9 +79,10 @@ def test_newton_default_max_iter_is_50(monkeypatch):
     X, y = noisy_problem()
     # tiny descent steps: J falls every step, the gradient never meets tol
     monkeypatch.setattr(optimize, "_newton_direction", lambda g, H: -1e-3 * g)
-    with pytest.warns(lb.ConvergenceWarning, match="reached max_iter=50,"):
+    with pytest.warns(lb.ConvergenceWarning, match="reached max_iter=50,") as record:
         result = lb.newton(X, y)
     assert result.n_iter == 50 and not result.converged
+    assert record[0].filename == __file__
 
 
 @pytest.mark.parametrize("max_iter", [-1, 2.5])
@@ -105,9 +106,10 @@ def test_newton_counts_three_flat_steps_from_the_minimum():
     """At the minimum each step changes J by rounding only: it stops after exactly three."""
     X, y = noisy_problem()
     minimum = quiet(lb.newton, X, y).theta
-    with pytest.warns(lb.ConvergenceWarning, match="no longer decreases J at float64"):
+    with pytest.warns(lb.ConvergenceWarning, match="no longer decreases J at float64") as record:
         result = lb.newton(X, y, theta0=minimum, tol=1e-20)
     assert result.n_iter == 3 and not result.converged
+    assert record[0].filename == __file__
 
 
 @pytest.mark.parametrize(("label", "sign"), [(1, "+"), (0, "-")])
@@ -135,3 +137,14 @@ def test_newton_separable_message_says_what_to_do():
     assert result.message.endswith("so J has no finite minimum (J -> 0 as |theta| -> inf); "
                                    "use l2 > 0")
     assert str(record[0].message) == result.message and record[0].filename == __file__
+
+
+def test_newton_slope_overflow_is_no_floating_point_warning(monkeypatch):
+    """A direction so long that its slope g.p overflows: rejected quietly, no RuntimeWarning."""
+    X, y = noisy_problem()
+    X = X * 100.0  # a gradient of order 10: g.p = -1e308 * sum|g| overflows
+    monkeypatch.setattr(optimize, "_newton_direction", lambda g, H: -np.sign(g) * 1e308)
+    with pytest.warns(lb.ConvergenceWarning, match="line search") as record:
+        result = lb.newton(X, y)
+    assert [w.category for w in record] == [lb.ConvergenceWarning]
+    assert np.isfinite(result.theta).all() and not result.converged
