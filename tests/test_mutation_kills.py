@@ -148,3 +148,56 @@ def test_newton_slope_overflow_is_no_floating_point_warning(monkeypatch):
         result = lb.newton(X, y)
     assert [w.category for w in record] == [lb.ConvergenceWarning]
     assert np.isfinite(result.theta).all() and not result.converged
+
+
+def largest_armijo_step(X, y):
+    """The largest s with J(-s g) <= J(0) - 1e-4 s |g|^2 at theta = 0 (J is convex along -g)."""
+    theta = np.zeros(X.shape[1])
+    J0, g = lb.loss(theta, X, y), lb.gradient(theta, X, y)
+
+    def armijo(s):
+        return lb.loss(-s * g, X, y) <= J0 - 1e-4 * s * (g @ g)
+
+    lo, hi = 0.0, 1.0
+    while armijo(hi):
+        lo, hi = hi, 2 * hi
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if armijo(mid) else (lo, mid)
+    return lo
+
+
+@pytest.mark.parametrize(("halvings", "steps"), [(30, 1), (31, 0)])
+def test_newton_line_search_halves_at_most_30_times(monkeypatch, halvings, steps):
+    """A direction whose first acceptable step is alpha = 2**-halvings: 2**-30 is taken,
+    2**-31 is not (the search gives up)."""
+    X, y = noisy_problem()
+    s_max = largest_armijo_step(X, y)
+    long = 0.75 * s_max * 2.0**halvings  # alpha * long <= s_max first at alpha = 2**-halvings
+    monkeypatch.setattr(optimize, "_newton_direction", lambda g, H: -long * g)
+    match = "max_iter=1" if steps else "line search no longer decreases J"
+    with pytest.warns(lb.ConvergenceWarning, match=match):
+        result = lb.newton(X, y, max_iter=1)
+    assert result.n_iter == steps
+    if steps:
+        g = lb.gradient(np.zeros(4), X, y)
+        np.testing.assert_allclose(result.theta, -long * 2.0**-halvings * g, rtol=1e-12)
+
+
+def test_newton_trial_theta_overflowing_is_halved_quietly(monkeypatch):
+    """theta_j + p_j overflows (column j of X is 0, so X @ theta stays finite): the step is
+    halved, without a floating-point warning, and the halved step is taken."""
+    X, y = noisy_problem()
+    X[:, 3] = 0.0
+    theta0 = np.array([0.0, 0.0, 0.0, 1e308])
+
+    def direction(g, H):
+        p = -g.copy()
+        p[3] = 1e308
+        return p
+
+    monkeypatch.setattr(optimize, "_newton_direction", direction)
+    with pytest.warns(lb.ConvergenceWarning, match="max_iter=1") as record:
+        result = lb.newton(X, y, theta0=theta0, max_iter=1)
+    assert [w.category for w in record] == [lb.ConvergenceWarning]
+    assert result.n_iter == 1 and result.theta[3] == 1.5e308
