@@ -150,13 +150,13 @@ def test_newton_slope_overflow_is_no_floating_point_warning(monkeypatch):
     assert np.isfinite(result.theta).all() and not result.converged
 
 
-def largest_armijo_step(X, y):
-    """The largest s with J(-s g) <= J(0) - 1e-4 s |g|^2 at theta = 0 (J is convex along -g)."""
+def largest_armijo_step(X, y, c=1e-4):
+    """The largest s with J(-s g) <= J(0) - c s |g|^2 at theta = 0 (J is convex along -g)."""
     theta = np.zeros(X.shape[1])
     J0, g = lb.loss(theta, X, y), lb.gradient(theta, X, y)
 
     def armijo(s):
-        return lb.loss(-s * g, X, y) <= J0 - 1e-4 * s * (g @ g)
+        return lb.loss(-s * g, X, y) <= J0 - c * s * (g @ g)
 
     lo, hi = 0.0, 1.0
     while armijo(hi):
@@ -201,3 +201,18 @@ def test_newton_trial_theta_overflowing_is_halved_quietly(monkeypatch):
         result = lb.newton(X, y, theta0=theta0, max_iter=1)
     assert [w.category for w in record] == [lb.ConvergenceWarning]
     assert result.n_iter == 1 and result.theta[3] == 1.5e308
+
+
+def test_newton_armijo_rejects_a_step_that_decreases_j_too_little(monkeypatch):
+    """A full step past Armijo's bound (J(theta + p) > J + 1e-4 g.p, though still close to J)
+    is halved; the condition with the sign of its term flipped would take it."""
+    X, y = noisy_problem()
+    s_armijo = largest_armijo_step(X, y)
+    s_flipped = largest_armijo_step(X, y, c=-1e-4)
+    assert s_flipped > s_armijo * (1 + 1e-5)
+    long = (s_armijo + s_flipped) / 2
+    monkeypatch.setattr(optimize, "_newton_direction", lambda g, H: -long * g)
+    with pytest.warns(lb.ConvergenceWarning, match="max_iter=1"):
+        result = lb.newton(X, y, max_iter=1)
+    g = lb.gradient(np.zeros(4), X, y)
+    np.testing.assert_allclose(result.theta, -0.5 * long * g, rtol=1e-12)
