@@ -216,3 +216,16 @@ def test_newton_armijo_rejects_a_step_that_decreases_j_too_little(monkeypatch):
         result = lb.newton(X, y, max_iter=1)
     g = lb.gradient(np.zeros(4), X, y)
     np.testing.assert_allclose(result.theta, -0.5 * long * g, rtol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_newton_stops_after_three_flat_steps_in_a_row(seed):
+    """From zeros with an unreachable tol: steps that change J, then exactly three that change
+    it by no more than rounding (16 eps relative), then it stops."""
+    X, y = noisy_problem(seed=seed)
+    with pytest.warns(lb.ConvergenceWarning, match="no longer decreases J"):
+        result = lb.newton(X, y, tol=1e-20, max_iter=1000)
+    h = result.history
+    relative_change = np.abs(np.diff(h)) / np.abs(h[:-1])
+    flat = 16 * np.finfo(np.float64).eps
+    assert np.all(relative_change[-3:] <= flat) and np.all(relative_change[:-3] > flat)
