@@ -229,3 +229,11 @@ def test_newton_stops_after_three_flat_steps_in_a_row(seed):
     relative_change = np.abs(np.diff(h)) / np.abs(h[:-1])
     flat = 16 * np.finfo(np.float64).eps
     assert np.all(relative_change[-3:] <= flat) and np.all(relative_change[:-3] > flat)
+
+
+@pytest.mark.parametrize(("learning_rate", "what"), [(1e290, "X @ theta"), (1e300, "theta")])
+def test_gradient_descent_says_what_overflowed(learning_rate, what):
+    X = np.array([[1.0, 1e10], [1.0, 1e10], [1.0, -1e10], [1.0, -1e10]])
+    with pytest.warns(lb.ConvergenceWarning):
+        result = lb.gradient_descent(X, [1, 0, 1, 0], learning_rate, 50, theta0=[0.0, 1.0])
+    assert result.message == f"diverged: {what} overflowed (the learning rate is too large)"
