@@ -237,3 +237,11 @@ def test_gradient_descent_says_what_overflowed(learning_rate, what):
     with pytest.warns(lb.ConvergenceWarning):
         result = lb.gradient_descent(X, [1, 0, 1, 0], learning_rate, 50, theta0=[0.0, 1.0])
     assert result.message == f"diverged: {what} overflowed (the learning rate is too large)"
+
+
+def test_gradient_descent_tol_zero_converges_where_the_gradient_is_exactly_zero():
+    """At theta = 0 these labels balance exactly (X^T (1/2 - y) = 0): |grad J| = 0 <= tol = 0."""
+    X = np.array([[1.0, 1.0], [1.0, -1.0], [1.0, 1.0], [1.0, -1.0]])
+    result = quiet(lb.gradient_descent, X, [1, 0, 0, 1], 0.1, 10, tol=0)
+    assert result.converged and result.n_iter == 0 and result.grad_norm == 0.0
+    assert result.message == "gradient norm 0 <= tol=0"
