@@ -245,3 +245,24 @@ def test_gradient_descent_tol_zero_converges_where_the_gradient_is_exactly_zero(
     result = quiet(lb.gradient_descent, X, [1, 0, 0, 1], 0.1, 10, tol=0)
     assert result.converged and result.n_iter == 0 and result.grad_norm == 0.0
     assert result.message == "gradient norm 0 <= tol=0"
+
+
+@pytest.mark.parametrize("tol", [-1.0, 0.0, "1e-8"])
+def test_newton_bad_tol_is_named(tol):
+    X, y = noisy_problem()
+    with pytest.raises((ValueError, TypeError), match=r"^tol must be a"):
+        lb.newton(X, y, tol=tol)
+
+
+@pytest.mark.parametrize("x_dtype", [np.float64, np.int64, np.bool_])
+def test_default_start_is_zeros_of_the_working_float_type(x_dtype):
+    """No step taken: the start theta0 = 0 itself comes back, as float64 for float64, int or
+    bool X (never float32, never ints)."""
+    X, y = noisy_problem()
+    X = (X > 0).astype(x_dtype) if x_dtype is np.bool_ else X.astype(x_dtype)
+    with pytest.warns(lb.ConvergenceWarning, match="max_iter=0"):
+        result = lb.newton(X, y, max_iter=0)
+    gd = lb.gradient_descent(X, y, 0.1, 0)
+    for theta in (result.theta, gd.theta):
+        assert theta.dtype == np.float64
+        np.testing.assert_array_equal(theta, np.zeros(4))
