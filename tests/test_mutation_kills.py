@@ -280,3 +280,20 @@ def test_default_start_is_zeros_of_the_working_float_type(x_dtype):
     for theta in (result.theta, gd.theta):
         assert theta.dtype == np.float64
         np.testing.assert_array_equal(theta, np.zeros(4))
+
+
+# ---- stable ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("f", [lb.sigmoid, lb.softplus, lb.log_sigmoid, lb.sigmoid_derivative,
+                               lb.logit])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_scalar_in_numpy_scalar_out(f, dtype):
+    """Like a ufunc: a scalar gives a numpy scalar of its type (not a 0-d array), an array an
+    array of the same shape."""
+    out = f(dtype(0.25))
+    assert type(out) is dtype
+    assert type(f(0.25)) is np.float64
+    vector = f(np.array([0.25], dtype))
+    assert isinstance(vector, np.ndarray) and vector.shape == (1,) and vector.dtype == dtype
+    assert vector[0] == out
