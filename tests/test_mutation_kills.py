@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import lossbook as lb
-from lossbook import optimize
+from lossbook import optimize, regularization
 
 
 def noisy_problem(m=300, n=3, seed=0):
@@ -306,15 +306,15 @@ def test_regularization_default_max_iter_is_newtons_50(monkeypatch):
     X, y = noisy_problem()
     monkeypatch.setattr(optimize, "_newton_direction", lambda g, H: -1e-3 * g)
     with pytest.warns(lb.ConvergenceWarning, match="reached max_iter=50,"):
-        lb.regularization_path(X, y, [0.1])
+        regularization.regularization_path(X, y, [0.1])
     with pytest.warns(lb.ConvergenceWarning, match="reached max_iter=50,"):
-        lb.choose_l2(X, y, X, y, [0.1])
+        regularization.choose_l2(X, y, X, y, [0.1])
 
 
 def test_choose_l2_passes_tol_on():
     X, y = noisy_problem()
     X_val, y_val = noisy_problem(seed=1)
-    _, val_losses = quiet(lb.choose_l2, X, y, X_val, y_val, [0.1], tol=0.05)
+    _, val_losses = quiet(regularization.choose_l2, X, y, X_val, y_val, [0.1], tol=0.05)
     loose = quiet(lb.newton, X, y, l2=0.1, tol=0.05).theta
     tight = quiet(lb.newton, X, y, l2=0.1).theta
     assert val_losses[0] == lb.loss(loose, X_val, y_val) != lb.loss(tight, X_val, y_val)
@@ -323,4 +323,4 @@ def test_choose_l2_passes_tol_on():
 def test_regularization_refuses_a_negative_finite_l2():
     X, y = noisy_problem()
     with pytest.raises(ValueError, match="every l2 value must be a finite number >= 0"):
-        lb.regularization_path(X, y, [0.1, -0.1])
+        regularization.regularization_path(X, y, [0.1, -0.1])
