@@ -324,3 +324,40 @@ def test_regularization_refuses_a_negative_finite_l2():
     X, y = noisy_problem()
     with pytest.raises(ValueError, match="every l2 value must be a finite number >= 0"):
         regularization.regularization_path(X, y, [0.1, -0.1])
+
+
+# ---- inference ---------------------------------------------------------------------------
+
+
+def test_calibration_curve_errors_name_p():
+    with pytest.raises(TypeError, match=r"^p must hold real numbers"):
+        lb.calibration_curve(np.array(["a", "b"]), [0, 1])
+    with pytest.raises(ValueError, match=r"^p must hold probabilities in \[0, 1\] \(no NaN\)$"):
+        lb.calibration_curve([0.5, 1.5], [0, 1])
+
+
+def test_standard_errors_one_sample_is_one_class():
+    with pytest.raises(ValueError, match=r"^every label is 1 \(one class only\): .* so no "
+                                         r"standard errors exist$"):
+        lb.standard_errors(np.zeros(2), [[1.0, 0.5]], [1])
+
+
+def test_standard_errors_collinear_message():
+    X, y = noisy_problem()
+    with pytest.raises(ValueError, match=(
+            r"^the information matrix X\^T R X is not positive definite: X has collinear "
+            r"columns, or theta is so large that every weight sigma'\(z\) vanishes "
+            r"\(separable data\); no standard errors exist \(try l2 > 0\)$")):
+        lb.standard_errors(np.zeros(5), np.c_[X, X[:, 1]], y)
+
+
+def test_standard_errors_of_a_tiny_but_independent_column():
+    """A column of scale 1e-14 is not collinear (its unexplained share is about 1): its
+    standard error is about 1e14, not an error."""
+    rng = np.random.default_rng(3)
+    X = lb.add_intercept(rng.standard_normal((50, 2)) * [1.0, 1e-14])
+    y = rng.random(50) < 0.5
+    se = lb.standard_errors(np.zeros(3), X, y)
+    reference = np.sqrt(np.diag(np.linalg.inv(X.T @ X / 4)))  # R = I/4 at theta = 0
+    np.testing.assert_allclose(se, reference, rtol=1e-8)
+    assert se[2] > 1e13
