@@ -65,8 +65,9 @@ def _prepare(X, y, theta0, l2):
         X = check_X(X)
         y_is_one = check_labels(y, X.shape[0])
     l2 = check_l2(l2)
-    if theta0 is None:
-        theta = np.zeros(X.shape[1], dtype=np.result_type(X.dtype, np.float32))
+    if theta0 is None:  # float64 for int and bool X too (as the README's input table says)
+        floating = np.result_type(X.dtype, np.float32) if X.dtype.kind == "f" else np.float64
+        theta = np.zeros(X.shape[1], dtype=floating)
     else:
         theta = check_theta(theta0, X.shape[1]).copy()
     return X, y_is_one, theta, l2

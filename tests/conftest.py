@@ -2,8 +2,18 @@
 
 import numpy as np
 import pytest
+from hypothesis import Phase, settings
 
 import lossbook as lb
+
+# `make mutation` runs the property tests once per mutant: `--hypothesis-profile=mutation`
+# (pyproject.toml, [tool.mutmut]) makes each run the same examples (derandomised, no example
+# database), so a mutant's verdict does not depend on the run, and skips shrinking, which only
+# makes a failure's report shorter. `make test` keeps hypothesis's defaults.
+settings.register_profile(
+    "mutation", derandomize=True, database=None,
+    phases=(Phase.explicit, Phase.generate), deadline=None,
+)
 
 
 @pytest.fixture
