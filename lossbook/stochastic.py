@@ -76,6 +76,8 @@ def sgd(X, y, learning_rate, batch_size, n_epochs, seed=None, theta0=None, l2=0.
     :math:`\bar\theta_k = \frac1k\sum_{j=1}^k\theta_j` of the iterates after every step,
     whose noise averages out even at a constant step.
 
+    X and y must be in memory (numpy arrays, memory-mapped ones included): a Dask array is
+    refused, since random batches of rows would be fetched from every chunk.
     ``batch_size`` must be between 1 and m (a larger batch is an error rather than clipped
     to m, so that a mistyped size is noticed); ``batch_size = m`` with the constant step
     is gradient descent. ``n_epochs`` >= 0; ``tol`` >= 0 stops after the first epoch at
@@ -100,6 +102,13 @@ def sgd(X, y, learning_rate, batch_size, n_epochs, seed=None, theta0=None, l2=0.
     >>> bool(result.history[-1] < 0.1)  # J* = 0.048 (Newton); it was 0.08
     True
     """
+    for name, a in (("X", X), ("y", y)):
+        if type(a).__module__.startswith("dask"):
+            raise TypeError(
+                f"sgd needs {name} in memory: each step reads a random batch of rows, which a "
+                f"Dask array would fetch from every chunk; pass {name}.compute() if it fits, "
+                "or fit with newton or gradient_descent, which read a Dask array chunk by chunk"
+            )
     X, y_is_one, theta, l2 = _prepare(X, y, theta0, l2)
     learning_rate = check_positive_float(learning_rate, "learning_rate")
     batch_size = check_positive_int(batch_size, "batch_size", allow_zero=False)

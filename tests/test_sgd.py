@@ -271,3 +271,12 @@ def test_no_warnings_on_a_normal_run(problem):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         lb.sgd(X, y, 0.5, 10, 3, seed=0, average=True, schedule="inverse")
+
+
+def test_a_dask_array_is_refused_with_a_reason(problem):
+    da = pytest.importorskip("dask.array")
+    X, y = problem
+    with pytest.raises(TypeError, match="sgd needs X in memory"):
+        lb.sgd(da.from_array(X, chunks=(100, 3)), y, 0.1, 10, 1, seed=0)
+    with pytest.raises(TypeError, match="sgd needs y in memory"):
+        lb.sgd(X, da.from_array(y, chunks=100), 0.1, 10, 1, seed=0)
