@@ -67,9 +67,11 @@ test: lint unit-and-nbval
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# Unit tests, doctests and strict nbval in one pytest run (options in pyproject.toml).
+# Unit tests, doctests and strict nbval in one pytest run (options in pyproject.toml), on
+# every core: pytest-xdist's loadscope keeps each notebook's cells on one worker, in order.
+PARALLEL ?= -n auto --dist loadscope
 unit-and-nbval: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 # The stored outputs must hold on every learner's CPU: imitate the others (tools/portability.py).
 test-portable: $(STAMP)
@@ -122,14 +124,14 @@ test-latest: $(UV)
 	$(UV) venv --quiet --python $(PYTHON_NEWEST) .venv-latest
 	$(UV) pip install --quiet --python .venv-latest/bin/python --resolution highest -e '.[course,test,lecturer]'
 	@.venv-latest/bin/python -c "import sys, numpy, sklearn, matplotlib; print('latest: Python', sys.version.split()[0], '| numpy', numpy.__version__, '| scikit-learn', sklearn.__version__, '| matplotlib', matplotlib.__version__)"
-	.venv-latest/bin/python -m pytest
+	.venv-latest/bin/python -m pytest $(PARALLEL)
 
 test-lowest: $(UV)
 	rm -rf .venv-lowest
 	$(UV) venv --quiet --python $(PYTHON_OLDEST) .venv-lowest
 	$(UV) pip install --quiet --python .venv-lowest/bin/python --resolution lowest-direct -e '.[course,test,lecturer]'
 	@.venv-lowest/bin/python -c "import sys, numpy, sklearn, matplotlib; print('lowest: Python', sys.version.split()[0], '| numpy', numpy.__version__, '| scikit-learn', sklearn.__version__, '| matplotlib', matplotlib.__version__)"
-	.venv-lowest/bin/python -m pytest
+	.venv-lowest/bin/python -m pytest $(PARALLEL)
 
 # ---- Delivery: the course in a real browser, lecture slides and handouts, all offline ----
 # JavaScript for the slides and handouts (reveal.js, MathJax 2, require.js, jQuery) comes from

@@ -140,17 +140,6 @@ def test_no_line_of_a_solution_is_in_the_student_edition(editions):
     assert not any(tags(c) & {"solution"} for c in student.cells)
 
 
-def test_the_student_edition_runs_and_says_not_attempted(editions):
-    path, _, student = editions
-    ran = execute(student)  # raises CellExecutionError on the first error
-    for check in checkers(ran):
-        printed = text_of(check)
-        names = re.findall(r"^(check_\w+)\(", source(check), re.M)
-        for name in names:
-            assert re.search(rf"^{name}: not attempted yet \(\w+ raises NotImplementedError\)",
-                             printed, re.M), f"{path.name}: {printed!r}"
-
-
 def _filled(student, solution, fill):
     by_id = {c.id: c for c in exercises(solution)}
     nb = nbformat.reads(nbformat.writes(student), as_version=4)
@@ -159,23 +148,67 @@ def _filled(student, solution, fill):
     return nb
 
 
-def test_a_stub_filled_with_the_solution_passes_its_checker(editions):
-    path, solution, student = editions
-    if not exercises(student):
-        pytest.skip("no code exercise")
-    ran = execute(_filled(student, solution, solution_of))
-    for check in checkers(ran):
-        assert re.search(r"check_\w+: all \d+ cases passed\.", text_of(check)), path.name
+# Run between the three tries of an exercise: the learner's namespace is put back as the stub
+# left it, so every cell after the checker runs as it would in the student edition.
+_SAVE = "__lossbook_saved = dict(globals())"
+_RESTORE = "(lambda saved: (globals().clear(), globals().update(saved)))(__lossbook_saved)"
 
 
-def test_a_stub_filled_with_a_wrong_answer_gets_the_hint(editions):
+def _three_tries(student, solution):
+    """The student edition with each checker run three times: on the stub as released, on a
+    wrong answer (the solution with its `return` forgotten) and on the solution.
+
+    One kernel run per notebook instead of three. Returns the notebook and, for every
+    checker, the indices of its three runs.
+    """
+    by_id = {c.id: c for c in exercises(solution)}
+    nb = nbformat.reads(nbformat.writes(student), as_version=4)
+    cells, runs, pending = [], [], []
+
+    def code(text, raises=False):
+        cell = nbformat.v4.new_code_cell(text)
+        if raises:
+            cell.metadata["tags"] = ["raises-exception"]  # nbclient lets this cell fail
+        cells.append(cell)
+        return len(cells) - 1
+
+    for cell in nb.cells:
+        cells.append(cell)
+        if "exercise" in tags(cell):
+            pending.append(by_id[cell.id])
+        elif "checker" in tags(cell):
+            first = len(cells) - 1
+            code(_SAVE)
+            for answer in pending:
+                code(wrong_answer(answer))
+            wrong = code(source(cell), raises=True)
+            for answer in pending:
+                code(solution_of(answer))
+            right = code(source(cell))
+            code(_RESTORE)
+            runs.append((first, wrong, right))
+            pending = []
+    nb.cells = cells
+    return nb, runs
+
+
+def test_each_checker_says_not_attempted_then_hints_then_passes(editions):
+    """The student edition runs top to bottom with its stubs; each checker says "not
+    attempted yet" on the stub, names the forgotten `return` of a wrong answer, and passes
+    the solution."""
     path, solution, student = editions
-    if not exercises(student):
-        pytest.skip("no code exercise")
-    ran = execute(_filled(student, solution, wrong_answer), allow_errors=True)
-    for check in checkers(ran):
+    nb, runs = _three_tries(student, solution)
+    ran = execute(nb)  # raises CellExecutionError on the first unexpected error
+    for first, wrong, right in runs:
+        check = ran.cells[first]
         printed = text_of(check)
+        for name in re.findall(r"^(check_\w+)\(", source(check), re.M):
+            assert re.search(rf"^{name}: not attempted yet \(\w+ raises NotImplementedError\)",
+                             printed, re.M), f"{path.name}: {printed!r}"
+        printed = text_of(ran.cells[wrong])
         assert "AssertionError" in printed and FORGOT_RETURN in printed, f"{path.name}: {printed}"
+        assert re.search(r"check_\w+: all \d+ cases passed\.", text_of(ran.cells[right])), (
+            path.name)
 
 
 def test_conversion_is_idempotent_and_keeps_metadata():
