@@ -85,6 +85,7 @@ execute: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_loss.py
 	$(BIN)/python benchmarks/bench_newton.py
+	$(BIN)/python benchmarks/bench_dask.py
 
 # Mutation testing (not part of `make test`): configured in pyproject.toml ([tool.mutmut]).
 # A fresh mutants/ each time, so the score is of the code and tests as they are now.
@@ -113,24 +114,24 @@ $(UV):
 	$(VENV)/.tools/bin/python -m pip install --quiet $(UV_SPEC)
 
 lock: $(UV)
-	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test --extra lecturer \
+	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test --extra lecturer --extra scale \
 	    pyproject.toml -o $(LOCK)
-	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test --extra lecturer \
+	$(UV) pip compile --quiet --universal --python-version 3.10 --extra course --extra test --extra lecturer --extra scale \
 	    --extra browser -c $(LOCK) pyproject.toml -o $(LOCK_BROWSER)
 
 
 test-latest: $(UV)
 	rm -rf .venv-latest
 	$(UV) venv --quiet --python $(PYTHON_NEWEST) .venv-latest
-	$(UV) pip install --quiet --python .venv-latest/bin/python --resolution highest -e '.[course,test,lecturer]'
-	@.venv-latest/bin/python -c "import sys, numpy, sklearn, matplotlib; print('latest: Python', sys.version.split()[0], '| numpy', numpy.__version__, '| scikit-learn', sklearn.__version__, '| matplotlib', matplotlib.__version__)"
+	$(UV) pip install --quiet --python .venv-latest/bin/python --resolution highest -e '.[course,test,lecturer,scale]'
+	@.venv-latest/bin/python -c "import sys, numpy, sklearn, matplotlib, dask; print('latest: Python', sys.version.split()[0], '| numpy', numpy.__version__, '| scikit-learn', sklearn.__version__, '| matplotlib', matplotlib.__version__, '| dask', dask.__version__)"
 	.venv-latest/bin/python -m pytest $(PARALLEL)
 
 test-lowest: $(UV)
 	rm -rf .venv-lowest
 	$(UV) venv --quiet --python $(PYTHON_OLDEST) .venv-lowest
-	$(UV) pip install --quiet --python .venv-lowest/bin/python --resolution lowest-direct -e '.[course,test,lecturer]'
-	@.venv-lowest/bin/python -c "import sys, numpy, sklearn, matplotlib; print('lowest: Python', sys.version.split()[0], '| numpy', numpy.__version__, '| scikit-learn', sklearn.__version__, '| matplotlib', matplotlib.__version__)"
+	$(UV) pip install --quiet --python .venv-lowest/bin/python --resolution lowest-direct -e '.[course,test,lecturer,scale]'
+	@.venv-lowest/bin/python -c "import sys, numpy, sklearn, matplotlib, dask; print('lowest: Python', sys.version.split()[0], '| numpy', numpy.__version__, '| scikit-learn', sklearn.__version__, '| matplotlib', matplotlib.__version__, '| dask', dask.__version__)"
 	.venv-lowest/bin/python -m pytest $(PARALLEL)
 
 # ---- Delivery: the course in a real browser, lecture slides and handouts, all offline ----

@@ -26,6 +26,12 @@ import numbers
 import numpy as np
 
 
+def is_dask(a):
+    """True for a Dask collection (it has the Dask protocol's ``__dask_graph__``), without
+    importing dask: those are evaluated chunk by chunk (``lossbook._dask``)."""
+    return hasattr(type(a), "__dask_graph__")
+
+
 def _is_sparse(a):
     """True for a scipy.sparse matrix or array, without importing scipy."""
     return type(a).__module__.startswith("scipy.sparse")
@@ -155,11 +161,18 @@ def labels_are_binary(labels):
 
 def bad_labels_error(y):
     """The ValueError for labels that are not all 0 or 1, naming how many and a few."""
+    return bad_labels_error_from(*bad_label_summary(y))
+
+
+def bad_label_summary(y):
+    """How many labels are not 0 or 1, and the first three of them (a list)."""
     is_label = (y == 0) | (y == 1)
-    n_bad = y.shape[0] - np.count_nonzero(is_label)
-    return ValueError(
-        f"labels must be 0 or 1; y holds {n_bad} other value(s), e.g. {y[~is_label][:3].tolist()}"
-    )
+    return int(y.shape[0] - np.count_nonzero(is_label)), y[~is_label][:3].tolist()
+
+
+def bad_labels_error_from(n_bad, examples):
+    """The error of :func:`bad_labels_error` from counts gathered elsewhere (Dask chunks)."""
+    return ValueError(f"labels must be 0 or 1; y holds {n_bad} other value(s), e.g. {examples}")
 
 
 def check_labels(y, m):
@@ -208,6 +221,10 @@ def check_inputs(theta, X, y, l2=0.0, label_values=True):
     values are left to be checked block by block (:func:`labels_are_binary`) and y comes
     back as it is, so that no array of m labels is made.
     """
+    if not label_values and (is_dask(X) or is_dask(y)):  # metadata only; values per chunk
+        from ._dask import check_inputs as check_dask_inputs
+
+        return check_dask_inputs(theta, X, y, l2)
     X = check_X(X)
     y = check_labels(y, X.shape[0]) if label_values else check_label_array(y, X.shape[0])
     theta = check_theta(theta, X.shape[1])
@@ -223,8 +240,12 @@ def check_finite_result(value, X):
     if np.isfinite(value).all():
         return
     if not np.isfinite(X).all():
-        raise ValueError("X contains NaN or infinity")
-    raise ValueError("X @ theta overflows: X or theta is too large in magnitude")
+        raise ValueError(X_NOT_FINITE)
+    raise ValueError(X_THETA_OVERFLOWS)
+
+
+X_NOT_FINITE = "X contains NaN or infinity"
+X_THETA_OVERFLOWS = "X @ theta overflows: X or theta is too large in magnitude"
 
 
 def check_positive_int(value, name, allow_zero=True):

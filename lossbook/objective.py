@@ -23,6 +23,8 @@ gradient's second pass ``X_b.T @ r_b`` finds its block still there: X travels fr
 once per evaluation, and the extra memory is a few blocks, whatever m is.
 """
 
+import functools
+
 import numpy as np
 
 from ._validate import (
@@ -32,6 +34,7 @@ from ._validate import (
     check_label_array,
     check_theta,
     check_X,
+    is_dask,
     labels_are_binary,
 )
 from .stable import _as_float_array, sigmoid
@@ -49,12 +52,13 @@ __all__ = [
 # Bytes of X per block. Large enough that numpy's per-call overhead is small against the
 # block's arithmetic, small enough that the block and the per-sample scratch vectors (_Work)
 # are all still in L2 when the second pass X_b.T @ r_b reads the block. 512 KiB was fastest
-# on the reference machine at d = 20 and 200 (1 MiB: 10 % slower; benchmarks/). At small d
-# the per-sample vectors dominate instead, so a block also has at most _MAX_BLOCK_ROWS rows
-# (which also keeps OpenBLAS's dot products, threaded above 10,000 elements, on one thread).
+# on the reference machine at d = 20 and 200 (1 MiB: no faster; benchmarks/). At small d
+# the per-sample vectors dominate instead, so a block also has at most _MAX_BLOCK_ROWS rows:
+# at d = 2, 16384 rows were 1.1-1.3x faster than 8192 (numpy's per-call overhead amortised
+# over twice the samples) and 24576 or 32768 no faster (the vectors leave L2).
 _BLOCK_BYTES = 512 * 1024
 _MIN_BLOCK_ROWS = 256
-_MAX_BLOCK_ROWS = 8192
+_MAX_BLOCK_ROWS = 16384
 
 
 def _block_rows(X):
@@ -117,9 +121,9 @@ def _terms(z, s, work, want_loss=True, per_sample=False):
     Every step is one in-place numpy call into ``work`` (a :class:`_Work` cut to z's
     length): under twenty passes over vectors that stay in cache, and no ``np.where`` (which
     evaluates both branches, and is slow). ``pos`` is 1.0 where t >= 0 and 0.0 elsewhere, so
-    that the residual's numerator is :math:`\max(e, pos)`. The per-sample losses are
-    formed and summed (pairwise) in the order they always were, so J keeps its last bits
-    (stored notebook outputs depend on its rounding). z is overwritten with t.
+    that the residual's numerator is :math:`\max(e, pos)`. Finite for every finite t: the
+    reference form, used by :func:`per_sample_loss` and :func:`residual`, and by the blocked
+    pass where :func:`_fast_terms`' exponential overflows. z is overwritten with t.
     Returns the loss (the block's sum, or each sample's with ``per_sample``; None unless
     ``want_loss``) and the residual.
     """
@@ -142,6 +146,59 @@ def _terms(z, s, work, want_loss=True, per_sample=False):
             loss = float(loss.sum())
     r = np.maximum(e, pos, out=work.r)  # 1 where t >= 0, else e
     r *= inv_u
+    r *= s
+    return loss, r
+
+
+@functools.cache
+def _vectorised_log1p(dtype_char):
+    r"""Whether numpy runs ``log1p`` for this dtype ("d", "f") in SIMD code (AVX-512).
+
+    There one ``log1p`` pass is cheaper than Goldberg's :math:`\log u - \delta/u` (four
+    passes more); elsewhere ``log1p`` is scalar code, about three times slower than ``log``
+    (float64 on the reference machine with AVX-512 turned off: 13 against 4 ns). numpy says
+    which loop it dispatched to since 2.1; before that, the answer is no.
+    """
+    try:
+        from numpy.lib.introspect import opt_func_info
+    except ImportError:
+        return False
+    loop = opt_func_info(func_name="^log1p$").get("log1p", {}).get(dtype_char * 2, {})
+    return not loop.get("current", "baseline").startswith("baseline")
+
+
+def _fast_terms(z, s, work, want_loss=True):
+    r"""The loss and the residual of a block from one exponential :math:`E = e^t`, t = s z.
+
+    With s = 1 - 2y as in :func:`_terms` and :math:`u = 1 + E`:
+
+    - loss :math:`= \operatorname{softplus}(t) = \operatorname{log1p}(E)`
+    - residual :math:`\sigma(z) - y = s\,\sigma(t) = s\,E/u`
+
+    Both are accurate to a few ulp while E is finite: ``log1p`` has no cancellation, nor has
+    :math:`E/u` (for t << 0 it is E itself, relatively accurate). Where numpy's ``log1p``
+    is scalar code it is computed, as in :func:`_terms`, as :math:`\log u - \delta/u`,
+    :math:`\delta = (u - 1) - E` (the rounding error of u). Seven to eleven passes over the
+    block instead of :func:`_terms`' eighteen. E overflows for t > 709.78 (88.72 in float32:
+    a prediction confidently wrong beyond any fitted model): the loss is then inf or NaN and
+    the residual NaN, and the caller evaluates again with :func:`_terms`. Returns the
+    block's summed loss (None unless ``want_loss``) and the residual; z is overwritten with t.
+    """
+    t = np.multiply(z, s, out=z)
+    E = np.exp(t, out=work.e)
+    u = np.add(E, 1.0, out=work.u)
+    loss = None
+    if want_loss:
+        if _vectorised_log1p(E.dtype.char):
+            softplus = np.log1p(E, out=work.delta)
+        else:
+            delta = np.subtract(u, 1.0, out=work.delta)
+            delta -= E  # the rounding error of 1 + E (exact for E <= 1)
+            delta /= u
+            softplus = np.log(u, out=work.inv_u)
+            softplus -= delta
+        loss = float(softplus.sum())
+    r = np.divide(E, u, out=work.r)
     r *= s
     return loss, r
 
@@ -222,11 +279,15 @@ def _weighted_gram(Xb, t, work, buf):
     return wx.T @ wx
 
 
-def _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin=False):
+def _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin=False,
+                terms=_fast_terms):
     """One blocked pass over X: sums of the loss, X.T @ r and X.T @ R @ X.
 
     The labels y are checked (unless bools) and turned into signs block by block, in the
-    same pass, so the extra memory is a few blocks whatever m is.
+    same pass, so the extra memory is a few blocks whatever m is. The per-sample terms
+    come from :func:`_fast_terms`; if its loss or gradient is not finite (some t > 709.78,
+    88.72 in float32, or NaN or inf in X) the pass is made again with :func:`_terms`,
+    finite for every finite t, so that only bad input gives a non-finite result.
     """
     m, d = X.shape
     dtype = np.result_type(X.dtype, theta.dtype, np.float32)
@@ -250,7 +311,7 @@ def _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin=False)
             else:
                 z = np.asarray(Xb @ theta, dtype=dtype)
             if want_loss or want_grad or want_margin:
-                loss, r = _terms(z, s, w, want_loss)  # z now holds t (|t| = |z|)
+                loss, r = terms(z, s, w, want_loss)  # z now holds t (|t| = |z|)
             if want_margin:
                 max_t = max(max_t, float(z.max()))
             if want_loss:
@@ -259,6 +320,9 @@ def _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin=False)
                 grad += Xb.T @ r
             if want_hess:
                 hess += _weighted_gram(Xb, z, w, buf)
+    finite = np.isfinite(total) and (grad is None or np.isfinite(grad).all())
+    if terms is _fast_terms and not finite:
+        return _accumulate(theta, X, y, want_loss, want_grad, want_hess, want_margin, _terms)
     return total, grad, hess, max_t
 
 
@@ -274,7 +338,10 @@ def evaluate(theta, X, y, l2, want_grad=True, want_hess=False, want_margin=False
     :func:`_terms`): a negative value certifies that theta separates the data.
     """
     m = X.shape[0]
-    total, grad, hess, max_t = _accumulate(
+    accumulate = _accumulate
+    if is_dask(X):  # the same kernel, chunk by chunk where the chunks live
+        from ._dask import accumulate
+    total, grad, hess, max_t = accumulate(
         theta, X, y, want_loss, want_grad, want_hess, want_margin
     )
     if want_loss:
@@ -305,6 +372,8 @@ def loss_and_gradient(theta, X, y, l2=0.0):
     Parameters: theta (d,); X (m, d) with the intercept column of ones first; y (m,) of
     0/1, bools allowed; l2 >= 0, the ridge penalty λ (intercept excluded).
 
+    X and y may be Dask arrays chunked by rows: see :mod:`lossbook._dask` (a map-reduce).
+
     >>> X = np.array([[1.0, -1.0], [1.0, 2.0]])
     >>> J, g = loss_and_gradient(np.zeros(2), X, [0, 1])
     >>> round(J, 6), g
@@ -323,6 +392,8 @@ def loss(theta, X, y, l2=0.0):
     the logits (never from probabilities), so it is finite and accurate for every finite θ.
     Derived in notebook 02; made safe in notebook 04.
 
+    X and y may be Dask arrays chunked by rows: see :mod:`lossbook._dask` (a map-reduce).
+
     >>> X = np.array([[1.0, -1.0], [1.0, 2.0]])
     >>> round(loss(np.zeros(2), X, [0, 1]), 6)  # log 2: a coin flip
     0.693147
@@ -339,6 +410,8 @@ def gradient(theta, X, y, l2=0.0):
     Two matrix-vector products and the residual :math:`\sigma(z) - y`, computed without
     cancellation. Derived in notebook 05.
 
+    X and y may be Dask arrays chunked by rows: see :mod:`lossbook._dask` (a map-reduce).
+
     >>> X = np.array([[1.0, -1.0], [1.0, 2.0]])
     >>> gradient(np.zeros(2), X, [0, 1])
     array([ 0.  , -0.75])
@@ -352,6 +425,8 @@ def hessian(theta, X, y, l2=0.0):
 
     :math:`R = \operatorname{diag}(\sigma(z_i)\sigma(-z_i))` does not depend on y; it is
     positive semi-definite, which is why J is convex. Derived in notebook 07.
+
+    X and y may be Dask arrays chunked by rows: see :mod:`lossbook._dask` (a map-reduce).
 
     >>> X = np.array([[1.0, -1.0], [1.0, 2.0]])
     >>> hessian(np.zeros(2), X, [0, 1])

@@ -16,6 +16,7 @@ from ._validate import (
     check_positive_int,
     check_theta,
     check_X,
+    is_dask,
 )
 from .objective import evaluate
 
@@ -56,8 +57,13 @@ class OptimizeResult:
 
 
 def _prepare(X, y, theta0, l2):
-    X = check_X(X)
-    y_is_one = check_labels(y, X.shape[0])
+    if is_dask(X) or is_dask(y):  # Dask arrays: labels checked chunk by chunk in each pass
+        from ._dask import check_design
+
+        X, y_is_one = check_design(X, y)
+    else:
+        X = check_X(X)
+        y_is_one = check_labels(y, X.shape[0])
     l2 = check_l2(l2)
     if theta0 is None:
         theta = np.zeros(X.shape[1], dtype=np.result_type(X.dtype, np.float32))
@@ -77,6 +83,9 @@ def gradient_descent(X, y, learning_rate, num_iterations, theta0=None, l2=0.0, t
     :class:`ConvergenceWarning` that gives 1/L_s. (J rising at some steps while still ending
     lower, as beyond 2/L_s on a well-conditioned problem, is not warned about: notebook 06
     shows it.)
+
+    X and y may be Dask arrays chunked by rows (:mod:`lossbook._dask`): θ stays on the driver
+    and each evaluation is one map-reduce over the chunks; nothing is persisted.
 
     >>> from lossbook.data import make_data
     >>> X, y = make_data()
@@ -169,6 +178,9 @@ def newton(X, y, l2=0.0, tol=None, max_iter=50, theta0=None):
     ``tol=None`` means 1e-10 in float64 and 10 ε of a coarser working type (1.2e-6 for
     float32 X and θ), a gradient norm that type can resolve.
     Starts from ``theta0`` (zeros by default).
+
+    X and y may be Dask arrays chunked by rows (:mod:`lossbook._dask`): θ stays on the driver
+    and each evaluation is one map-reduce over the chunks; nothing is persisted.
 
     Cost: one blocked pass over X per step computes J, ∇J and ∇²J together. The Hessian is
     skipped where it would not be used: at a shortened trial step (α < 1), and at the step
@@ -298,9 +310,14 @@ def smoothness_constant(X, l2=0.0):
     >>> smoothness_constant(np.array([[1.0, 1.0], [1.0, -1.0]]))  # X.T @ X = 2 I
     0.25
     """
-    X = check_X(X)
+    if is_dask(X):
+        from ._dask import check_dask_X
+
+        X = check_dask_X(X)
+    else:
+        X = check_X(X)
     l2 = check_l2(l2)
-    gram = X.T @ X
+    gram = np.asarray(X.T @ X)  # a Dask X: summed chunk by chunk (d² numbers each)
     if not np.isfinite(gram).all():
         raise ValueError("X contains NaN or infinity, or X.T @ X overflows")
     return float(np.linalg.eigvalsh(gram)[-1]) / (4 * X.shape[0]) + l2

@@ -10,6 +10,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Extras that are not part of a learner's environment (installed by their own targets).
 NOT_IN_CONDA = {"browser"}
+# pip requirements that conda-forge spells otherwise (dask[array] is dask-core plus numpy).
+CONDA_SPELLING = {"dask[array]": "dask-core"}
+
+
+def conda_spelling(spec):
+    for pip_name, conda_name in CONDA_SPELLING.items():
+        if spec.startswith(pip_name):
+            return conda_name + spec[len(pip_name):]
+    return spec
 
 
 def requirement_names(specs):
@@ -35,7 +44,7 @@ def test_environment_yml_matches_pyproject():
     for extra, reqs in project["optional-dependencies"].items():
         if extra not in NOT_IN_CONDA:
             specs += reqs
-    expected = requirement_names(specs)
+    expected = requirement_names([conda_spelling(s) for s in specs])
     conda = conda_dependencies()
     conda.pop("python")
     conda.pop("pip")
@@ -47,6 +56,14 @@ def test_import_lossbook_does_not_import_matplotlib():
     code = "import sys, lossbook; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_import_lossbook_does_not_import_dask():
+    # Dask is optional (the scale extra): imported only when a Dask array is passed.
+    code = ("import sys, numpy, lossbook; lossbook.newton(*lossbook.make_data()); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_public_names_are_documented():
@@ -68,8 +85,8 @@ def locked_versions(path):
 
 
 @pytest.mark.parametrize("lock, extras", [
-    ("requirements/lock.txt", ("course", "test", "lecturer")),
-    ("requirements/lock-browser.txt", ("course", "test", "lecturer", "browser")),
+    ("requirements/lock.txt", ("course", "test", "lecturer", "scale")),
+    ("requirements/lock-browser.txt", ("course", "test", "lecturer", "scale", "browser")),
 ])
 def test_lock_pins_every_declared_requirement_inside_its_range(lock, extras):
     # `make lab` and `make test` install the lock: it must hold what pyproject.toml declares.
