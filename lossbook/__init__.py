@@ -5,6 +5,7 @@ Everything a notebook derives lives in a small module named for what it holds:
 - :mod:`lossbook.stable`: sigmoid, softplus, log-sigmoid, sigmoid' (notebooks 01, 04)
 - :mod:`lossbook.objective`: the loss J, its gradient and Hessian (notebooks 02, 05, 07)
 - :mod:`lossbook.optimize`: gradient descent and Newton's method (notebooks 06, 07)
+- :mod:`lossbook.stochastic`: mini-batch stochastic gradient descent, ``sgd`` (notebook 13)
 - :mod:`lossbook.data`: the opening example's data and split (notebook 00)
 - :mod:`lossbook.regularization`: the L2 penalty as a prior, paths, choosing λ (notebook 08)
 - :mod:`lossbook.separation`: does the MLE exist? complete, quasi-complete separation (notebook 08)
@@ -54,6 +55,7 @@ from .optimize import (
 )
 from .separation import SeparationResult, detect_separation
 from .stable import log_sigmoid, logit, sigmoid, sigmoid_derivative, softplus
+from .stochastic import sgd
 
 __version__ = "0.1.0"
 
@@ -92,6 +94,7 @@ __all__ = [
     "probit_loss",
     "relative_error",
     "residual",
+    "sgd",
     "sigmoid",
     "sigmoid_derivative",
     "smoothness_constant",

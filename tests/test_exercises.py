@@ -568,7 +568,7 @@ def test_public_api():
             "check_sigmoid", "check_logit", "check_softplus", "check_log_sigmoid", "check_loss",
             "check_gradient", "check_hessian", "check_gradient_step", "check_newton_step",
             "check_regularized_loss", "check_accuracy", "check_log_softmax",
-            "check_softmax_loss", "check_softmax_gradient",
+            "check_softmax_loss", "check_softmax_gradient", "check_minibatch_gradient",
         ]
     )
     for name in ex.__all__:
@@ -751,3 +751,64 @@ def test_multiclass_cases_cover_k2_m1_and_an_absent_class():
     assert any(c.m == 1 for c in cases)
     assert any(len(set(c.args[2].tolist())) < c.args[0].shape[1] for c in cases)
     assert all(c.args[2].dtype.kind == "i" for c in cases)
+
+
+# --------------------------------------------------------------------------------------------
+# The mini-batch gradient (notebook 13)
+# --------------------------------------------------------------------------------------------
+
+
+def batch_gradient(theta, X, y, batch):
+    Xb, yb = X[batch], np.asarray(y, dtype=float)[batch]
+    return Xb.T @ (lb.sigmoid(Xb @ theta) - yb) / len(batch)
+
+
+def batch_gradient_loop(theta, X, y, batch):
+    g = np.zeros_like(theta)
+    for i in batch:
+        g += X[i] * (lb.sigmoid(X[i] @ theta) - float(y[i]))
+    return g / len(batch)
+
+
+SGD_ACCEPTED = [
+    pytest.param(ex.check_minibatch_gradient, batch_gradient, {}, id="minibatch-vectorised"),
+    pytest.param(ex.check_minibatch_gradient, batch_gradient_loop, {}, id="minibatch-loop"),
+    pytest.param(ex.check_minibatch_gradient,
+                 lambda t, X, y, b: lb.gradient(t, X[b], y[b]), {}, id="minibatch-lossbook"),
+]
+
+SGD_REJECTED = [
+    pytest.param(ex.check_minibatch_gradient,
+                 lambda t, X, y, b: batch_gradient(t, X, y, b) * len(b) / len(y), {},
+                 "instead of by B = 5", id="minibatch-divided-by-m"),
+    pytest.param(ex.check_minibatch_gradient,
+                 lambda t, X, y, b: batch_gradient(t, X, y, b) * len(b), {},
+                 "the 1/B is missing", id="minibatch-sum"),
+    pytest.param(ex.check_minibatch_gradient, lambda t, X, y, b: lb.gradient(t, X, y), {},
+                 "the full gradient", id="minibatch-full-gradient"),
+    pytest.param(ex.check_minibatch_gradient, lambda t, X, y, b: -batch_gradient(t, X, y, b),
+                 {}, "sign is flipped", id="minibatch-sign"),
+    pytest.param(ex.check_minibatch_gradient,
+                 lambda t, X, y, b: X[b].T @ (lb.sigmoid(X[b] @ t) - y) / len(b), {},
+                 "index y with the same rows", id="minibatch-y-not-indexed"),
+]
+
+
+@pytest.mark.parametrize(("check", "fn", "kwargs"), SGD_ACCEPTED)
+def test_minibatch_accepts(check, fn, kwargs, capsys):
+    test_accepts(check, fn, kwargs, capsys)
+
+
+@pytest.mark.parametrize(("check", "fn", "kwargs", "hint"), SGD_REJECTED)
+def test_minibatch_rejects_with_specific_hint(check, fn, kwargs, hint, capsys):
+    test_rejects_with_specific_hint(check, fn, kwargs, hint, capsys)
+
+
+def test_minibatch_cases_cover_b1_the_full_batch_and_every_label_type():
+    from lossbook.exercises.stochastic import _cases
+
+    cases = _cases()
+    assert any(c.args[3].size == 1 for c in cases)
+    assert any(sorted(c.args[3].tolist()) == list(range(c.m)) for c in cases)
+    assert {c.args[2].dtype.kind for c in cases} == {"b", "i", "f"}
+    assert all(len(set(c.args[3].tolist())) == c.args[3].size for c in cases)  # distinct rows

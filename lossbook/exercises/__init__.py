@@ -31,7 +31,8 @@ intercept, ...) and says which one the learner's result matches.
 Layout: ``_cases`` builds the batteries, ``_engine`` runs a learner's function on them and
 matches a wrong result to a known mistake, ``elementwise`` and ``objective`` hold the
 checkers (the functions of z or p, and the functions of theta, X, y), ``multiclass`` those
-of softmax regression (log-softmax, the loss and gradient of Theta, X, y; notebook 12).
+of softmax regression (log-softmax, the loss and gradient of Theta, X, y; notebook 12),
+``stochastic`` the mini-batch gradient of theta, X, y, batch (notebook 13).
 
 Policy
 ------
@@ -79,6 +80,7 @@ from .objective import (
     check_newton_step,
     check_regularized_loss,
 )
+from .stochastic import check_minibatch_gradient
 
 __all__ = [
     "check_accuracy",
@@ -89,6 +91,7 @@ __all__ = [
     "check_log_softmax",
     "check_logit",
     "check_loss",
+    "check_minibatch_gradient",
     "check_newton_step",
     "check_regularized_loss",
     "check_sigmoid",

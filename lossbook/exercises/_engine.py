@@ -152,6 +152,9 @@ class _Check:
                 "transpose: X.T @ r is (d,) and X.T @ (s[:, None] * X) is (d, d); X @ r "
                 "fails unless m = d."
             )
+        if "batch" in self.names and "broadcast" in low:
+            hint = ("the labels are not the batch's: X[batch] @ theta has one entry per row of "
+                    "the batch, y has m; index y with the same rows, y[batch].")
         if len(self.names) >= 3 and self.names[:3] == ("theta", "X", "y"):
             order = self.argument_order_hint(fn, want)
             if order:
