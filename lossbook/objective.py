@@ -91,11 +91,13 @@ def _signs(labels, y, out):
     :math:`t = -sz` is large where the prediction is confidently wrong.)
 
     Checked here, block by block, unless they are bools (y, all the labels, is only for
-    the error message): no array of m labels is ever made.
+    the error message): no array of m labels is ever made. Computed in out's dtype: for
+    float32 signs from float64 labels that is a float32 multiply, not a float64 one whose
+    result is then cast (0 and 1 are exact in every float dtype).
     """
     if not labels_are_binary(labels):
         raise bad_labels_error(y)
-    np.multiply(labels, out.dtype.type(-2), out=out)
+    np.multiply(labels, out.dtype.type(-2), out=out, dtype=out.dtype)
     out += 1
     return out
 

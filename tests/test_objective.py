@@ -155,6 +155,17 @@ class TestDtypesAndLabels:
         assert lb.loss(theta, X, y.astype(int)) == expected
         assert lb.loss(theta, X, list(y.astype(int))) == expected
 
+    @pytest.mark.parametrize("label_dtype", [np.float64, np.int64, np.uint64, np.float16])
+    def test_float32_result_does_not_depend_on_the_labels_dtype(self, random_problem,
+                                                                 label_dtype):
+        theta, X, y = random_problem
+        t32, X32 = theta.astype(np.float32), X.astype(np.float32)
+        J, g = lb.loss_and_gradient(t32, X32, y)  # bool labels: signs straight from y
+        J_other, g_other = lb.loss_and_gradient(t32, X32, y.astype(label_dtype))
+        assert J_other == J
+        np.testing.assert_array_equal(g_other, g)
+        assert g_other.dtype == np.float32
+
     def test_float32(self, random_problem):
         theta, X, y = random_problem
         X32, t32 = X.astype(np.float32), theta.astype(np.float32)
