@@ -19,10 +19,11 @@ alternating), and prints the median of the per-round ratios, never absolute time
 - ``one stream``: ``X.sum()``, reading X once from memory: the physical limit of one
   evaluation.
 
-Then, for d = 20, it divides float32's ratios by float64's: lossbook's (the goal: at most 1.0),
-the two floors' (above 1.0, float32 starts behind: its per-sample passes would have to cost
-relatively less than float64's) and that of lossbook's per-sample passes alone (lossbook - two
-BLAS passes, relative to X @ w).
+``--cpu-time`` times the thread's CPU time instead of the wall clock (steadier where other
+processes share the cores). Then, for d = 20, it divides float32's ratios by float64's:
+lossbook's (the goal: at most 1.0), the two floors' (above 1.0, float32 starts behind: its
+per-sample passes would have to cost relatively less than float64's) and that of lossbook's
+per-sample passes alone (lossbook - two BLAS passes, relative to X @ w).
 
 Before timing, every candidate is checked to compute the same J and gradient. Finally it
 reports the extra memory lossbook allocates (tracemalloc peak) for float, integer and bool
@@ -100,10 +101,10 @@ def minimal_passes(theta, X, step):
     return total, grad
 
 
-def _time(fn):
-    start = time.perf_counter()
+def _time(fn, clock):
+    start = clock()
     fn()
-    return time.perf_counter() - start
+    return clock() - start
 
 
 def extra_memory(theta, X, y):
@@ -114,7 +115,7 @@ def extra_memory(theta, X, y):
     return peak / 2**20
 
 
-def bench(m, d, dtype, goal, rounds, numba_fn, seed=0):
+def bench(m, d, dtype, goal, rounds, numba_fn, clock=time.perf_counter, seed=0):
     rng = np.random.default_rng(seed)
     X = lb.add_intercept(rng.standard_normal((m, d - 1))).astype(dtype)
     theta = (rng.standard_normal(d) / np.sqrt(d)).astype(dtype)
@@ -147,7 +148,7 @@ def bench(m, d, dtype, goal, rounds, numba_fn, seed=0):
     for r in range(rounds):
         order = list(candidates) if r % 2 == 0 else list(reversed(candidates))
         for name in order:
-            times[name].append(_time(candidates[name]))
+            times[name].append(_time(candidates[name], clock))
     t = {k: np.array(v) for k, v in times.items()}
 
     def ratio(a, b):
@@ -182,14 +183,22 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="time this thread's CPU time, not the wall clock: on a shared machine"
+                        " it leaves out the time spent waiting for a core (one BLAS thread, so all"
+                        " the work is this thread's; memory stalls still count)")
     args = parser.parse_args()
+    clock = time.thread_time if args.cpu_time else time.perf_counter
+    if args.cpu_time:
+        print("(timed by this thread's CPU time, not the wall clock)")
     numba_fn = _numba_loss_gradient() if numba is not None else None
     if numba_fn is None:
         print("(numba is not installed: no fused-loop peer)")
     with threadpool_limits(limits=1):
         ratios = {}
         for m, d, dtype, goal in QUICK if args.quick else PROBLEMS:
-            ratios[(d, np.dtype(dtype).name)] = bench(m, d, dtype, goal, args.rounds, numba_fn)
+            ratios[(d, np.dtype(dtype).name)] = bench(m, d, dtype, goal, args.rounds, numba_fn,
+                                                    clock)
     f32, f64 = ratios.get((20, "float32")), ratios.get((20, "float64"))
     if f32 is not None and f64 is not None:
         print("float32 / float64, each relative to its own X @ w, d = 20"
