@@ -123,6 +123,15 @@ def test_exercises_with_hidden_executed_solutions(notebook):
     assert any(re.search(r"check_\w+: all \d+ cases passed", t) for t in printed), path.name
 
 
+def test_written_answers_are_tagged_as_solutions(notebook):
+    # A written answer opens with "**Solution.**"; untagged, the student edition (which drops
+    # only tagged cells) would hand it to the learner.
+    path, nb = notebook
+    for index, cell in enumerate(nb["cells"]):
+        if source(cell).lstrip().startswith("**Solution"):
+            assert "solution" in cell["metadata"].get("tags", []), f"{path.name}, cell {index}"
+
+
 def test_every_cell_has_slide_metadata(notebook):
     path, nb = notebook
     for cell in nb["cells"]:
