@@ -122,3 +122,29 @@ def test_separable_data_errors_name_the_argument(kwargs, error, message):
     with pytest.raises(error) as info:
         lb.make_separable_data(**kwargs)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize("seed", [2**32, 2**32 + 1, -1])
+def test_seeds_outside_randomstates_range_are_named(seed):
+    # RandomState takes 0 .. 2**32 - 1 (its own error would say "Seed", not which argument)
+    message = f"must be between 0 and 2**32 - 1, got {seed}"
+    with pytest.raises(ValueError) as info:
+        lb.make_data(seed=seed)
+    assert str(info.value) == f"seed {message}"
+    with pytest.raises(ValueError) as info:
+        lb.train_test_split(np.zeros((10, 2)), np.zeros(10), random_state=seed)
+    assert str(info.value) == f"random_state {message}"
+
+
+def test_split_refuses_a_generator_saying_why():
+    with pytest.raises(TypeError) as info:
+        lb.train_test_split(np.zeros((10, 2)), np.zeros(10), random_state=np.random.default_rng())
+    assert str(info.value) == (
+        "random_state must be None, an int or a numpy.random.RandomState, as in scikit-learn "
+        "(which rejects a Generator too: its permutation is a different one)")
+
+
+def test_make_data_labels_a_logit_of_exactly_zero_false():
+    # y = (X theta_true + noise) > 0: with theta_true = 0 and no noise every logit is 0
+    _, y = lb.make_data(m=5, theta_true=(0, 0, 0), noise=0.0)
+    np.testing.assert_array_equal(y, np.zeros(5, dtype=bool))

@@ -648,3 +648,16 @@ def test_a_dask_x_or_y_takes_the_chunked_path(problem):
         lb.loss(theta, da.from_array(X, chunks=(20, 2)), y)
     with pytest.raises(TypeError, match=r"^y is a Dask collection of type Delayed"):
         lb.loss(theta, X, dask.delayed(y))
+
+
+@pytest.mark.parametrize(("theta", "error", "message"), [
+    (np.array([True, False, True]), TypeError, "theta must hold real numbers, got dtype bool"),
+    (np.zeros(2), ValueError, "theta has size 2 but X has 3 columns (did you forget the "
+                              "intercept column? see add_intercept)"),
+    (np.array([0.0, np.nan, 1.0]), ValueError, "theta contains NaN or infinity"),
+])
+def test_theta_errors_say_what_is_wrong(problem, theta, error, message):
+    _, X, y = problem
+    with pytest.raises(error) as info:
+        lb.loss(theta, X, y)
+    assert str(info.value) == message
