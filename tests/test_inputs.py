@@ -661,3 +661,12 @@ def test_theta_errors_say_what_is_wrong(problem, theta, error, message):
     with pytest.raises(error) as info:
         lb.loss(theta, X, y)
     assert str(info.value) == message
+
+
+def test_labels_are_converted_like_x(problem):
+    """An object array of 0/1 is the int labels; a categorical Series is refused, as for X."""
+    theta, X, y = problem
+    assert lb.loss(theta, X, y.astype(int).astype(object)) == pytest.approx(
+        ref_loss(theta, X, y), rel=1e-14)
+    with pytest.raises(TypeError, match=r"^y column 0 has dtype category, not numbers"):
+        lb.loss(theta, X, pd.Series(y.astype(int), dtype="category"))
