@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_labels, check_X
+from ._validate import check_labels, check_positive_float, check_X
 
 __all__ = ["SeparationResult", "detect_separation"]
 
@@ -46,7 +46,9 @@ class SeparationResult:
 def detect_separation(X, y, tol=1e-9):
     r"""Decide complete separation, quasi-complete separation or overlap by linear programming.
 
-    With :math:`a_i = s_i x_i`, :math:`s_i = 2y_i - 1`, and each :math:`\theta_j` boxed in
+    With :math:`a_i = s_i x_i / \max_k\lVert x_k\rVert_1`, :math:`s_i = 2y_i - 1` (one positive
+    scale for all rows, so that the solver's absolute tolerances are relative to the data's
+    size: X in other units gives the same answer), and each :math:`\theta_j` boxed in
     :math:`[-1, 1]` (margins scale with :math:`\theta`, so the box loses nothing):
 
     1. maximise :math:`\sum_i a_i^\top\theta` subject to :math:`a_i^\top\theta \ge 0` for all
@@ -57,10 +59,11 @@ def detect_separation(X, y, tol=1e-9):
 
     Domain: X of shape (m, d) with its intercept column, of full column rank (otherwise
     :math:`X\theta = 0` for some :math:`\theta \ne 0` and the MLE is not unique anyway); y of
-    0/1 or bool labels. ``tol`` is the margin, relative to :math:`\max_i\lVert a_i\rVert_1`,
-    below which a margin counts as 0 (the LP solver's own tolerances are about 1e-7 absolute;
-    the certificate's margins are recomputed and checked). Needs scipy
-    (``scipy.optimize.linprog``, method ``"highs"``). Derived in notebook 08.
+    0/1 or bool labels. ``tol`` (a finite number > 0) is the margin, relative to
+    :math:`\max_i\lVert x_i\rVert_1`, below which a margin counts as 0 (the LP solver's own
+    tolerances are about 1e-7, so relative ones too; the certificate's margins are recomputed
+    and checked). Needs scipy (``scipy.optimize.linprog``, method ``"highs"``). Derived in
+    notebook 08.
 
     Reference: A. Albert and J. A. Anderson, "On the existence of maximum likelihood
     estimates in logistic regression models", *Biometrika* 71(1), 1984, 1-10.
@@ -80,12 +83,12 @@ def detect_separation(X, y, tol=1e-9):
 
     X = check_X(X)
     y_is_one = check_labels(y, X.shape[0])
+    zero = check_positive_float(tol, "tol")  # (0 or NaN: a verdict of rounding)
     A = np.where(y_is_one, 1.0, -1.0)[:, None] * X  # rows a_i = s_i x_i
     if not np.all(np.isfinite(A)):
         raise ValueError("X holds NaN or infinity; separation is decided for finite data only")
     m, d = A.shape
-    scale = float(np.abs(A).sum(axis=1).max()) or 1.0
-    zero = tol * scale
+    A = A / (float(np.abs(A).sum(axis=1).max()) or 1.0)  # the solver's tolerances are absolute
 
     def checked(theta):
         """The margins of a certificate, or None if some margin is clearly negative."""

@@ -89,3 +89,62 @@ def test_separable_data_is_separable():
     theta = np.array([0.0, 1.0, 1.0])
     margins = np.where(y, 1, -1) * (X @ theta)
     assert margins.min() > 0.2  # a gap around the boundary
+
+
+# ---- what `make mutation` found untested (issue 14, part 3) ----------------------------------
+
+
+@pytest.mark.parametrize(("test_size", "message"), [
+    (0.0, "test_size must be a fraction in (0, 1) or a count, got 0.0"),
+    (1.0, "test_size must be a fraction in (0, 1) or a count, got 1.0"),
+    (1.5, "test_size must be a fraction in (0, 1) or a count, got 1.5"),
+    (0, "test_size=0 leaves 0 of 10 samples for testing"),
+    (10, "test_size=10 leaves 10 of 10 samples for testing"),
+])
+def test_split_bad_sizes_say_which_rule_they_break(test_size, message):
+    with pytest.raises(ValueError) as info:
+        lb.train_test_split(np.zeros((10, 2)), np.zeros(10), test_size=test_size)
+    assert str(info.value) == message
+
+
+def test_split_of_a_scalar_says_what_it_needs():
+    with pytest.raises(ValueError) as info:
+        lb.train_test_split(np.zeros((3, 2)), 1.0)
+    assert str(info.value) == "X and y must be arrays with one row per sample"
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"margin": 0.0}, ValueError, "margin must be a finite number > 0, got 0.0"),
+    ({"margin": "1"}, TypeError, "margin must be a real number, got '1'"),
+    ({"seed": 0.5}, TypeError, "seed must be None, an int, a RandomState or a Generator, got 0.5"),
+])
+def test_separable_data_errors_name_the_argument(kwargs, error, message):
+    with pytest.raises(error) as info:
+        lb.make_separable_data(**kwargs)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("seed", [2**32, 2**32 + 1, -1])
+def test_seeds_outside_randomstates_range_are_named(seed):
+    # RandomState takes 0 .. 2**32 - 1 (its own error would say "Seed", not which argument)
+    message = f"must be between 0 and 2**32 - 1, got {seed}"
+    with pytest.raises(ValueError) as info:
+        lb.make_data(seed=seed)
+    assert str(info.value) == f"seed {message}"
+    with pytest.raises(ValueError) as info:
+        lb.train_test_split(np.zeros((10, 2)), np.zeros(10), random_state=seed)
+    assert str(info.value) == f"random_state {message}"
+
+
+def test_split_refuses_a_generator_saying_why():
+    with pytest.raises(TypeError) as info:
+        lb.train_test_split(np.zeros((10, 2)), np.zeros(10), random_state=np.random.default_rng())
+    assert str(info.value) == (
+        "random_state must be None, an int or a numpy.random.RandomState, as in scikit-learn "
+        "(which rejects a Generator too: its permutation is a different one)")
+
+
+def test_make_data_labels_a_logit_of_exactly_zero_false():
+    # y = (X theta_true + noise) > 0: with theta_true = 0 and no noise every logit is 0
+    _, y = lb.make_data(m=5, theta_true=(0, 0, 0), noise=0.0)
+    np.testing.assert_array_equal(y, np.zeros(5, dtype=bool))

@@ -583,3 +583,90 @@ def test_prior_relations_name_their_argument():
         regularization.prior_variance_from_l2(1.0, 0)
     assert regularization.l2_from_prior_variance(2.0, 5) == 0.1
     assert regularization.prior_variance_from_l2(0.1, 5) == pytest.approx(2.0, rel=1e-15)
+
+
+# ---- _validate: what `make mutation` found untested (issue 14, part 3) ----------------------
+
+
+def test_frame_columns_combine_by_numpys_promotion():
+    """float32 with bool columns is float32 (np.result_type), not pandas' object-then-float64."""
+    frame = pd.DataFrame({"x1": np.float32([0.5, -2.0]), "flag": [True, False]})
+    assert np.result_type(np.float32, np.bool_) == np.float32
+    out = lb.add_intercept(frame)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, [[1.0, 0.5, 1.0], [1.0, -2.0, 0.0]])
+    nullable = pd.DataFrame({"n": pd.array([3, 4], dtype="Int64"), "b": [True, False]})
+    assert lb.add_intercept(nullable).dtype == np.float64  # int64 columns, made float
+
+
+def test_frame_with_a_missing_int_becomes_nan():
+    """Int64 with pd.NA needs a float type to hold the NaN (an int array cannot)."""
+    frame = pd.DataFrame({"n": pd.array([3, None], dtype="Int64")})
+    out = lb.add_intercept(frame)
+    np.testing.assert_array_equal(out, [[1.0, 3.0], [1.0, np.nan]])
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).eps == np.finfo(np.float64).eps,
+                    reason="long double is float64 here")
+def test_frame_with_nan_keeps_a_wider_float_type():
+    frame = pd.DataFrame({"x": np.array([1.0, np.nan], dtype=np.longdouble)})
+    assert lb.add_intercept(frame).dtype == np.longdouble
+
+
+def test_frame_without_columns_has_no_columns():
+    with pytest.raises(ValueError, match="X has no columns"):
+        lb.loss(np.zeros(0), pd.DataFrame(index=range(3)), [0, 1, 0])
+
+
+@pytest.mark.parametrize("column", [
+    pd.Series(["red", "blue"], dtype=object),
+    pd.Series([0.5, 1.5], dtype=object),  # numbers, but a column of Python objects
+    pd.Series(np.array(["2024-01-01", "2024-01-02"], dtype="datetime64[ns]")),
+    pd.Series(pd.Categorical(["a", "b"])),
+])
+def test_frame_column_of_no_numeric_type_is_named(column):
+    frame = pd.DataFrame({"one": [1.0, 1.0], "odd": column})
+    with pytest.raises(TypeError, match=r"^X column 'odd' has dtype .*, not numbers \(convert or "
+                       r"drop it; categories need an encoding, e\.g\. pandas\.get_dummies\)$"):
+        lb.loss(np.zeros(2), frame, [0, 1])
+
+
+def test_bad_labels_error_quotes_the_first_three():
+    y = np.array([0, 2, 1, 3, 4, 5, 1])
+    with pytest.raises(ValueError) as info:
+        lb.loss(np.zeros(1), np.ones((7, 1)), y)
+    assert str(info.value) == "labels must be 0 or 1; y holds 4 other value(s), e.g. [2, 3, 4]"
+
+
+def test_a_dask_x_or_y_takes_the_chunked_path(problem):
+    """Either one a Dask array sends the loss down the chunked path, whose own checks (X's
+    column chunks, a Dask collection that is not an array) are then the errors seen."""
+    da = pytest.importorskip("dask.array")
+    dask = pytest.importorskip("dask")
+    theta, X, y = problem
+    with pytest.raises(ValueError, match=r"chunked along its columns too"):
+        lb.loss(theta, da.from_array(X, chunks=(20, 2)), y)
+    with pytest.raises(TypeError, match=r"^y is a Dask collection of type Delayed"):
+        lb.loss(theta, X, dask.delayed(y))
+
+
+@pytest.mark.parametrize(("theta", "error", "message"), [
+    (np.array([True, False, True]), TypeError, "theta must hold real numbers, got dtype bool"),
+    (np.zeros(2), ValueError, "theta has size 2 but X has 3 columns (did you forget the "
+                              "intercept column? see add_intercept)"),
+    (np.array([0.0, np.nan, 1.0]), ValueError, "theta contains NaN or infinity"),
+])
+def test_theta_errors_say_what_is_wrong(problem, theta, error, message):
+    _, X, y = problem
+    with pytest.raises(error) as info:
+        lb.loss(theta, X, y)
+    assert str(info.value) == message
+
+
+def test_labels_are_converted_like_x(problem):
+    """An object array of 0/1 is the int labels; a categorical Series is refused, as for X."""
+    theta, X, y = problem
+    assert lb.loss(theta, X, y.astype(int).astype(object)) == pytest.approx(
+        ref_loss(theta, X, y), rel=1e-14)
+    with pytest.raises(TypeError, match=r"^y column 0 has dtype category, not numbers"):
+        lb.loss(theta, X, pd.Series(y.astype(int), dtype="category"))
