@@ -1,5 +1,6 @@
 """The loss J, its gradient and Hessian: properties, references, bad input."""
 
+import mpmath
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -193,8 +194,9 @@ def test_blocks_give_the_same_answer_as_one_pass(monkeypatch):
         np.testing.assert_allclose(a, b, rtol=1e-12)
 
 
+@pytest.mark.parametrize("fn", [lb.loss_and_gradient, lb.loss, lb.gradient, lb.hessian])
 @pytest.mark.parametrize("label_dtype", [bool, np.int64, np.float64, np.float32])
-def test_extra_memory_does_not_grow_with_m(label_dtype):
+def test_extra_memory_does_not_grow_with_m(label_dtype, fn):
     """Labels of every dtype are checked and turned into signs block by block."""
     import tracemalloc
 
@@ -204,7 +206,7 @@ def test_extra_memory_does_not_grow_with_m(label_dtype):
         theta = rng.standard_normal(5)
         y = (rng.random(m) < 0.5).astype(label_dtype)
         tracemalloc.start()
-        lb.loss_and_gradient(theta, X, y)
+        fn(theta, X, y)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         return peak
@@ -292,3 +294,103 @@ def test_predict_proba(random_problem):
     np.testing.assert_allclose(lb.predict_proba(theta, X), lb.sigmoid(X @ theta))
     with pytest.raises(ValueError, match="size 2 but X has 4 columns"):
         lb.predict_proba(np.zeros(2), X)
+
+
+# --- the blocked kernel's two ways to softplus, its fallback, and its result types ---------
+# (issue 14: tests that kill mutmut's survivors in `_fast_terms`, `_accumulate`, `evaluate`)
+
+
+def ulps_from(value, exact, dtype):
+    """|value - exact| in units of the last place of exact rounded to dtype (mpmath)."""
+    exact_f = dtype(float(exact))
+    spacing = max(float(np.spacing(np.abs(exact_f))), float(np.finfo(dtype).smallest_subnormal))
+    return float(abs(mpmath.mpf(float(value)) - exact) / mpmath.mpf(spacing))
+
+
+def exact_softplus(t):
+    return mpmath.log1p(mpmath.exp(mpmath.mpf(float(t))))
+
+
+def exact_sigmoid(t):
+    return 1 / (1 + mpmath.exp(-mpmath.mpf(float(t))))
+
+
+# Logits t = (1 - 2y) z of every regime of one sample: confidently right (t << 0), near the
+# boundary, confidently wrong (t >> 0), and beyond exp's overflow (709.78, 88.72 in float32),
+# where the pass is made again with _terms.
+# Also t with e^t just below a power of 2, 2^k - 1/2: there 1 + e^t rounds (it crosses into
+# the next binade), so Goldberg's correction delta = (u - 1) - e^t is not 0 (for most k).
+KERNEL_LOGITS = [-700.0, -100.0, -30.0, -20.0, -5.0, -1.0, -1e-3, -1e-8, 0.0, 1e-8, 1e-3,
+                 0.5, 1.0, 5.0, 20.0, 30.0, 80.0, 100.0, 700.0, 709.0, 710.0, 1e4,
+                 *(float(np.log(2.0**k - 0.5)) for k in range(2, 21))]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("vectorised_log1p", [True, False], ids=["log1p", "goldberg"])
+@pytest.mark.parametrize("label", [0, 1])
+def test_blocked_loss_and_gradient_of_one_sample_to_a_few_ulp(monkeypatch, dtype,
+                                                             vectorised_log1p, label):
+    """J = softplus(t) and dJ/dtheta = x (sigma(z) - y) of a single sample, whichever way
+    _fast_terms forms softplus (numpy's log1p where it is SIMD code, Goldberg's
+    log u - delta/u elsewhere: forced here either way), against mpmath, to 4 ulp of dtype."""
+    monkeypatch.setattr(objective, "_vectorised_log1p", lambda char: vectorised_log1p)
+    sign = 1 - 2 * label
+    for z in np.array(KERNEL_LOGITS, dtype):
+        X, theta = np.ones((1, 1), dtype), np.array([z], dtype)  # X @ theta = z exactly
+        with np.errstate(**RAISE):
+            J, g = lb.loss_and_gradient(theta, X, [label])
+        assert g.dtype == dtype
+        t = sign * z
+        assert ulps_from(J, exact_softplus(t), dtype) <= 4, (z, J)
+        assert ulps_from(g[0], sign * exact_sigmoid(t), dtype) <= 4, (z, g)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.5])
+def test_hessian_where_the_logits_overflow_is_its_limit(l2):
+    """X @ theta = +-inf: every weight sigma'(z) is exactly 0, so the Hessian is the penalty's
+    diag(0, l2), though J (inf) and here the gradient (X^T r = 2e308) are not finite."""
+    X, y = np.full((3, 2), 1e308), [0, 0, 1]
+    H = lb.hessian(np.ones(2), X, y, l2)
+    np.testing.assert_array_equal(H, np.diag([0.0, l2]))
+    with pytest.raises(ValueError, match="X @ theta overflows"):
+        lb.gradient(np.ones(2), X, y, l2)
+
+
+@pytest.mark.parametrize(("X", "theta", "match"), [
+    (np.full((3, 2), 1e308), np.ones(2), "X @ theta overflows"),
+    (np.array([[np.inf, 1.0], [1.0, 1.0]]), np.array([0.0, 1.0]), "X contains NaN or inf"),
+])
+def test_predict_proba_names_a_non_finite_logit_without_a_floating_point_warning(X, theta,
+                                                                                match):
+    """X @ theta overflowing, or inf * 0 in it (NaN): a ValueError that says which, and no
+    RuntimeWarning from numpy before it (every warning is an error in this test suite)."""
+    with pytest.raises(ValueError, match=match):
+        lb.predict_proba(theta, X)
+
+
+@pytest.mark.parametrize("fn", [lb.per_sample_loss, lb.residual])
+def test_per_sample_float32_stays_float32(fn):
+    z = np.array([-3.0, 0.5, 20.0], np.float32)
+    out = fn(z, [1, 0, 1])
+    assert out.dtype == np.float32
+    exact = ([exact_softplus(-z[0]), exact_softplus(z[1]), exact_softplus(-z[2])]
+             if fn is lb.per_sample_loss else
+             [exact_sigmoid(z[0]) - 1, exact_sigmoid(z[1]), exact_sigmoid(z[2]) - 1])
+    for value, reference in zip(out, exact, strict=True):
+        assert ulps_from(value, reference, np.float32) <= 4
+
+
+@pytest.mark.parametrize("fn", [lb.per_sample_loss, lb.residual])
+@pytest.mark.parametrize("y", [np.array([1]), np.array([0, 1]), [1], 0.5])
+def test_scalar_logit_needs_a_single_label(fn, y):
+    with pytest.raises(ValueError, match="for a scalar z, y must be a single label 0 or 1"):
+        fn(2.0, y)
+
+
+def test_largest_margin_beyond_exp_overflow():
+    """evaluate's max_i t_i (newton's separation test), t = (1 - 2y) z, where some t > 709.78
+    sends the pass to _terms: the margin of t, not of z."""
+    X = np.array([[1.0, 800.0], [1.0, -900.0]])
+    theta, y = np.array([0.0, 1.0]), np.array([True, True])
+    *_, max_t = objective.evaluate(theta, X, y, 0.0, want_margin=True)
+    assert max_t == 900.0  # t = -z for y = 1: (-800, 900)
