@@ -363,3 +363,19 @@ def test_standard_errors_of_a_tiny_but_independent_column():
     reference = np.sqrt(np.diag(np.linalg.inv(X.T @ X / 4)))  # R = I/4 at theta = 0
     np.testing.assert_allclose(se, reference, rtol=1e-8)
     assert se[2] > 1e13
+
+
+# ---- optimize: smoothness_constant of a Dask X ---------------------------------------------
+
+
+def test_smoothness_constant_of_a_dask_x():
+    """A Dask X chunked by rows gives lambda_max(X^T X) / (4 m) + l2; one chunked by columns
+    too is refused with a message that says how to rechunk (not loaded into memory)."""
+    da = pytest.importorskip("dask.array")
+    dask = pytest.importorskip("dask")
+    X, _ = noisy_problem()
+    with dask.config.set(scheduler="synchronous"):
+        assert lb.smoothness_constant(da.from_array(X, chunks=(128, -1)), 0.1) == pytest.approx(
+            l_s(X, 0.1), rel=1e-12)
+        with pytest.raises(ValueError, match=r"X is chunked along its columns too"):
+            lb.smoothness_constant(da.from_array(X, chunks=(128, 2)))

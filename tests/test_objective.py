@@ -394,3 +394,21 @@ def test_largest_margin_beyond_exp_overflow():
     theta, y = np.array([0.0, 1.0]), np.array([True, True])
     *_, max_t = objective.evaluate(theta, X, y, 0.0, want_margin=True)
     assert max_t == 900.0  # t = -z for y = 1: (-800, 900)
+
+
+def test_loss_finite_where_the_gradient_overflows():
+    """z = 1e308 - 1e308 = 0 in every row: J = log 2 exactly, while X^T r = 4 (1e308 / 2)
+    overflows; the loss alone does not need the gradient, so it is returned."""
+    X, y = np.tile([1e308, -1e308], (4, 1)), [0, 0, 0, 0]
+    assert lb.loss(np.ones(2), X, y) == pytest.approx(np.log(2), rel=1e-15)
+    with pytest.raises(ValueError, match="X @ theta overflows"):
+        lb.gradient(np.ones(2), X, y)
+
+
+def test_gradient_saturates_where_the_loss_overflows():
+    """z = +inf in every row: sigma(z) - y is exactly 1 for y = 0 and 0 for y = 1, so the
+    gradient is X^T r / m = 1e308 / 3 per column, though J is infinite."""
+    X, y = np.full((3, 2), 1e308), [0, 1, 1]
+    np.testing.assert_array_equal(lb.gradient(np.ones(2), X, y), np.full(2, 1e308 / 3))
+    with pytest.raises(ValueError, match="X @ theta overflows"):
+        lb.loss(np.ones(2), X, y)
