@@ -85,7 +85,7 @@ def test_invariant_to_sample_order(problem, rnd):
 
 def test_agrees_with_the_textbook_formula(random_problem):
     theta, X, y = random_problem
-    for l2 in (0.0, 0.5):
+    for l2 in (0.0, 0.5, 1.0):
         np.testing.assert_allclose(lb.loss(theta, X, y, l2), naive_loss(theta, X, y, l2),
                                    rtol=1e-12)
 
@@ -412,3 +412,74 @@ def test_gradient_saturates_where_the_loss_overflows():
     np.testing.assert_array_equal(lb.gradient(np.ones(2), X, y), np.full(2, 1e308 / 3))
     with pytest.raises(ValueError, match="X @ theta overflows"):
         lb.loss(np.ones(2), X, y)
+
+
+def textbook_gradient(theta, X, y, l2=0.0):
+    """X^T (p - y) / m + l2 [0, theta_1:], for moderate logits only."""
+    p = 1 / (1 + np.exp(-(X @ theta)))
+    return X.T @ (p - np.asarray(y, float)) / len(X) + l2 * np.r_[0.0, theta[1:]]
+
+
+def textbook_hessian(theta, X, l2=0.0):
+    """X^T diag(p (1 - p)) X / m + l2 diag(0, 1, ..., 1), for moderate logits only."""
+    p = 1 / (1 + np.exp(-(X @ theta)))
+    return (X.T * (p * (1 - p))) @ X / len(X) + l2 * np.diag(np.r_[0.0, np.ones(theta.size - 1)])
+
+
+@pytest.mark.parametrize("l2", [0.0, 1.0])
+def test_dask_x_chunked_by_rows_gives_the_textbook_values(l2):
+    """A Dask X and y (the map-reduce of lossbook._dask): J, its gradient and Hessian are the
+    textbook formulas' (in memory, numpy), and come back as numpy values, not Dask arrays."""
+    da = pytest.importorskip("dask.array")
+    dask = pytest.importorskip("dask")
+    rng = np.random.default_rng(11)
+    X = lb.add_intercept(rng.standard_normal((700, 3)))
+    theta, y = 0.5 * rng.standard_normal(4), rng.random(700) < 0.5
+    Xd, yd = da.from_array(X, chunks=(128, 4)), da.from_array(y, chunks=128)
+    with dask.config.set(scheduler="synchronous"):
+        J, g = lb.loss_and_gradient(theta, Xd, yd, l2)
+        H = lb.hessian(theta, Xd, yd, l2)
+    g_ref, H_ref = textbook_gradient(theta, X, y, l2), textbook_hessian(theta, X, l2)
+    assert type(J) is float and J == pytest.approx(naive_loss(theta, X, y, l2), rel=1e-12)
+    assert type(g) is np.ndarray and type(H) is np.ndarray
+    np.testing.assert_allclose(g, g_ref, rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(H, H_ref, rtol=1e-10, atol=1e-15)
+
+
+def test_penalty_overflow_is_named():
+    """theta[1] = 1e200 with X's column 1 all zeros: X @ theta is finite, but (l2/2) theta_1^2
+    = 5e399 is not; the error says so (and numpy warns nothing first)."""
+    X = np.array([[1.0, 0.0], [1.0, 0.0]])
+    with pytest.raises(ValueError, match=r"^the penalty \(l2/2\)\|theta\[1:\]\|\^2 overflows: "
+                                         r"theta is too large$"):
+        lb.loss(np.array([0.0, 1e200]), X, [0, 1], l2=1.0)
+
+
+def test_newton_from_a_start_beyond_exp_overflow_reaches_scikit_learns_minimum():
+    """A start where one sample (x_1 = 100, y = 0) has t = 800 > 709.78: the first pass,
+    Hessian included, falls back to _terms; Newton still reaches the penalised minimum
+    scikit-learn finds."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(5)
+    X = lb.add_intercept(np.r_[rng.standard_normal((60, 2)), [[100.0, 0.0]]])
+    y = np.r_[rng.random(60) < lb.sigmoid(X[:60] @ [0.3, 1.0, -1.0]), False]
+    theta0 = np.array([0.0, 8.0, 0.0])
+    assert ((1 - 2 * y) * (X @ theta0)).max() == 800.0
+    l2 = 0.1
+    result = lb.newton(X, y, l2=l2, theta0=theta0)
+    sk = LogisticRegression(C=1 / (len(X) * l2), tol=1e-12, max_iter=10_000).fit(X[:, 1:], y)
+    assert result.converged
+    np.testing.assert_allclose(result.theta, np.r_[sk.intercept_, sk.coef_[0]], rtol=1e-6)
+
+
+def test_loss_and_gradient_where_only_the_hessian_would_overflow():
+    """X of scale 1e200 and theta of 1e-200: the logits, J and the gradient are finite, the
+    Hessian (x x^T = 1e400) is not, and loss_and_gradient does not form it."""
+    X = np.array([[1e200, 0.0], [-1e200, 1.0], [1e200, 1.0]])
+    theta, y = np.array([1e-200, 0.5]), [1, 0, 0]
+    J, g = lb.loss_and_gradient(theta, X, y)
+    assert J == pytest.approx(naive_loss(theta, X, y), rel=1e-12)
+    np.testing.assert_allclose(g, textbook_gradient(theta, X, y), rtol=1e-12)
+    with pytest.raises(ValueError, match="X @ theta overflows"):
+        lb.hessian(theta, X, y)
