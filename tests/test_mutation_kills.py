@@ -424,3 +424,16 @@ def test_optimisers_on_dask_arrays_chunk_by_chunk(never_loaded_whole, which):
         theta = theta - eta * textbook_gradient(theta, X, y, l2)
     gd = quiet(lb.gradient_descent, Xd, yd, eta, 25, l2=l2)
     np.testing.assert_allclose(gd.theta, theta, rtol=1e-10)
+
+
+def test_default_start_of_float32_x_is_float32():
+    """float32 X: theta0 = 0 in float32 (the working type; X @ theta is not promoted), for
+    both optimisers; the fit itself stays float32."""
+    X, y = noisy_problem()
+    X32 = X.astype(np.float32)
+    with pytest.warns(lb.ConvergenceWarning, match="max_iter=0"):
+        start = lb.newton(X32, y, max_iter=0).theta
+    for theta in (start, lb.gradient_descent(X32, y, 0.1, 0).theta):
+        assert theta.dtype == np.float32
+        np.testing.assert_array_equal(theta, np.zeros(4))
+    assert quiet(lb.newton, X32, y).theta.dtype == np.float32
