@@ -363,3 +363,77 @@ def test_standard_errors_of_a_tiny_but_independent_column():
     reference = np.sqrt(np.diag(np.linalg.inv(X.T @ X / 4)))  # R = I/4 at theta = 0
     np.testing.assert_allclose(se, reference, rtol=1e-8)
     assert se[2] > 1e13
+
+
+# ---- optimize: smoothness_constant of a Dask X ---------------------------------------------
+
+
+def test_smoothness_constant_of_a_dask_x():
+    """A Dask X chunked by rows gives lambda_max(X^T X) / (4 m) + l2; one chunked by columns
+    too is refused with a message that says how to rechunk (not loaded into memory)."""
+    da = pytest.importorskip("dask.array")
+    dask = pytest.importorskip("dask")
+    X, _ = noisy_problem()
+    with dask.config.set(scheduler="synchronous"):
+        assert lb.smoothness_constant(da.from_array(X, chunks=(128, -1)), 0.1) == pytest.approx(
+            l_s(X, 0.1), rel=1e-12)
+        with pytest.raises(ValueError, match=r"X is chunked along its columns too"):
+            lb.smoothness_constant(da.from_array(X, chunks=(128, 2)))
+
+
+# ---- optimize: the optimisers on Dask arrays ---------------------------------------------
+
+
+def textbook_gradient(theta, X, y, l2):
+    p = 1 / (1 + np.exp(-(X @ theta)))
+    return X.T @ (p - y) / len(X) + l2 * np.r_[0.0, theta[1:]]
+
+
+@pytest.fixture
+def never_loaded_whole(monkeypatch):
+    """Dask arrays that refuse to become one numpy array: only chunk-by-chunk passes work."""
+    da = pytest.importorskip("dask.array")
+    dask = pytest.importorskip("dask")
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("a Dask array was loaded into memory whole")
+
+    monkeypatch.setattr(da.Array, "__array__", refuse)
+    with dask.config.set(scheduler="synchronous"):
+        yield da
+
+
+@pytest.mark.parametrize("which", ["X and y", "X", "y"])
+def test_optimisers_on_dask_arrays_chunk_by_chunk(never_loaded_whole, which):
+    """X, y or both as Dask arrays chunked by rows: newton reaches scikit-learn's penalised
+    minimum and 25 steps of gradient descent land where the same steps written out with numpy
+    do, without the Dask arrays ever being loaded into memory whole."""
+    from sklearn.linear_model import LogisticRegression
+
+    da = never_loaded_whole
+    X, y = noisy_problem()
+    Xd = da.from_array(X, chunks=(128, -1)) if "X" in which else X
+    yd = da.from_array(y, chunks=128) if "y" in which else y
+    l2, eta = 0.1, 1.0
+    result = quiet(lb.newton, Xd, yd, l2=l2)
+    sk = LogisticRegression(C=1 / (len(X) * l2), tol=1e-12, max_iter=10_000).fit(X[:, 1:], y)
+    assert result.converged
+    np.testing.assert_allclose(result.theta, np.r_[sk.intercept_, sk.coef_[0]], rtol=1e-6)
+    theta = np.zeros(4)
+    for _ in range(25):
+        theta = theta - eta * textbook_gradient(theta, X, y, l2)
+    gd = quiet(lb.gradient_descent, Xd, yd, eta, 25, l2=l2)
+    np.testing.assert_allclose(gd.theta, theta, rtol=1e-10)
+
+
+def test_default_start_of_float32_x_is_float32():
+    """float32 X: theta0 = 0 in float32 (the working type; X @ theta is not promoted), for
+    both optimisers; the fit itself stays float32."""
+    X, y = noisy_problem()
+    X32 = X.astype(np.float32)
+    with pytest.warns(lb.ConvergenceWarning, match="max_iter=0"):
+        start = lb.newton(X32, y, max_iter=0).theta
+    for theta in (start, lb.gradient_descent(X32, y, 0.1, 0).theta):
+        assert theta.dtype == np.float32
+        np.testing.assert_array_equal(theta, np.zeros(4))
+    assert quiet(lb.newton, X32, y).theta.dtype == np.float32

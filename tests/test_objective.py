@@ -1,5 +1,6 @@
 """The loss J, its gradient and Hessian: properties, references, bad input."""
 
+import mpmath
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -84,7 +85,7 @@ def test_invariant_to_sample_order(problem, rnd):
 
 def test_agrees_with_the_textbook_formula(random_problem):
     theta, X, y = random_problem
-    for l2 in (0.0, 0.5):
+    for l2 in (0.0, 0.5, 1.0):
         np.testing.assert_allclose(lb.loss(theta, X, y, l2), naive_loss(theta, X, y, l2),
                                    rtol=1e-12)
 
@@ -204,8 +205,9 @@ def test_blocks_give_the_same_answer_as_one_pass(monkeypatch):
         np.testing.assert_allclose(a, b, rtol=1e-12)
 
 
+@pytest.mark.parametrize("fn", [lb.loss_and_gradient, lb.loss, lb.gradient, lb.hessian])
 @pytest.mark.parametrize("label_dtype", [bool, np.int64, np.float64, np.float32])
-def test_extra_memory_does_not_grow_with_m(label_dtype):
+def test_extra_memory_does_not_grow_with_m(label_dtype, fn):
     """Labels of every dtype are checked and turned into signs block by block."""
     import tracemalloc
 
@@ -215,7 +217,7 @@ def test_extra_memory_does_not_grow_with_m(label_dtype):
         theta = rng.standard_normal(5)
         y = (rng.random(m) < 0.5).astype(label_dtype)
         tracemalloc.start()
-        lb.loss_and_gradient(theta, X, y)
+        fn(theta, X, y)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         return peak
@@ -303,3 +305,192 @@ def test_predict_proba(random_problem):
     np.testing.assert_allclose(lb.predict_proba(theta, X), lb.sigmoid(X @ theta))
     with pytest.raises(ValueError, match="size 2 but X has 4 columns"):
         lb.predict_proba(np.zeros(2), X)
+
+
+# --- the blocked kernel's two ways to softplus, its fallback, and its result types ---------
+# (issue 14: tests that kill mutmut's survivors in `_fast_terms`, `_accumulate`, `evaluate`)
+
+
+def ulps_from(value, exact, dtype):
+    """|value - exact| in units of the last place of exact rounded to dtype (mpmath)."""
+    exact_f = dtype(float(exact))
+    spacing = max(float(np.spacing(np.abs(exact_f))), float(np.finfo(dtype).smallest_subnormal))
+    return float(abs(mpmath.mpf(float(value)) - exact) / mpmath.mpf(spacing))
+
+
+def exact_softplus(t):
+    return mpmath.log1p(mpmath.exp(mpmath.mpf(float(t))))
+
+
+def exact_sigmoid(t):
+    return 1 / (1 + mpmath.exp(-mpmath.mpf(float(t))))
+
+
+# Logits t = (1 - 2y) z of every regime of one sample: confidently right (t << 0), near the
+# boundary, confidently wrong (t >> 0), and beyond exp's overflow (709.78, 88.72 in float32),
+# where the pass is made again with _terms.
+# Also t with e^t just below a power of 2, 2^k - 1/2: there 1 + e^t rounds (it crosses into
+# the next binade), so Goldberg's correction delta = (u - 1) - e^t is not 0 (for most k).
+KERNEL_LOGITS = [-700.0, -100.0, -30.0, -20.0, -5.0, -1.0, -1e-3, -1e-8, 0.0, 1e-8, 1e-3,
+                 0.5, 1.0, 5.0, 20.0, 30.0, 80.0, 100.0, 700.0, 709.0, 710.0, 1e4,
+                 *(float(np.log(2.0**k - 0.5)) for k in range(2, 21))]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("vectorised_log1p", [True, False], ids=["log1p", "goldberg"])
+@pytest.mark.parametrize("label", [0, 1])
+def test_blocked_loss_and_gradient_of_one_sample_to_a_few_ulp(monkeypatch, dtype,
+                                                             vectorised_log1p, label):
+    """J = softplus(t) and dJ/dtheta = x (sigma(z) - y) of a single sample, whichever way
+    _fast_terms forms softplus (numpy's log1p where it is SIMD code, Goldberg's
+    log u - delta/u elsewhere: forced here either way), against mpmath, to 4 ulp of dtype."""
+    monkeypatch.setattr(objective, "_vectorised_log1p", lambda char: vectorised_log1p)
+    sign = 1 - 2 * label
+    for z in np.array(KERNEL_LOGITS, dtype):
+        X, theta = np.ones((1, 1), dtype), np.array([z], dtype)  # X @ theta = z exactly
+        with np.errstate(**RAISE):
+            J, g = lb.loss_and_gradient(theta, X, [label])
+        assert g.dtype == dtype
+        t = sign * z
+        assert ulps_from(J, exact_softplus(t), dtype) <= 4, (z, J)
+        assert ulps_from(g[0], sign * exact_sigmoid(t), dtype) <= 4, (z, g)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.5])
+def test_hessian_where_the_logits_overflow_is_its_limit(l2):
+    """X @ theta = +-inf: every weight sigma'(z) is exactly 0, so the Hessian is the penalty's
+    diag(0, l2), though J (inf) and here the gradient (X^T r = 2e308) are not finite."""
+    X, y = np.full((3, 2), 1e308), [0, 0, 1]
+    H = lb.hessian(np.ones(2), X, y, l2)
+    np.testing.assert_array_equal(H, np.diag([0.0, l2]))
+    with pytest.raises(ValueError, match="X @ theta overflows"):
+        lb.gradient(np.ones(2), X, y, l2)
+
+
+@pytest.mark.parametrize(("X", "theta", "match"), [
+    (np.full((3, 2), 1e308), np.ones(2), "X @ theta overflows"),
+    (np.array([[np.inf, 1.0], [1.0, 1.0]]), np.array([0.0, 1.0]), "X contains NaN or inf"),
+])
+def test_predict_proba_names_a_non_finite_logit_without_a_floating_point_warning(X, theta,
+                                                                                match):
+    """X @ theta overflowing, or inf * 0 in it (NaN): a ValueError that says which, and no
+    RuntimeWarning from numpy before it (every warning is an error in this test suite)."""
+    with pytest.raises(ValueError, match=match):
+        lb.predict_proba(theta, X)
+
+
+@pytest.mark.parametrize("fn", [lb.per_sample_loss, lb.residual])
+def test_per_sample_float32_stays_float32(fn):
+    z = np.array([-3.0, 0.5, 20.0], np.float32)
+    out = fn(z, [1, 0, 1])
+    assert out.dtype == np.float32
+    exact = ([exact_softplus(-z[0]), exact_softplus(z[1]), exact_softplus(-z[2])]
+             if fn is lb.per_sample_loss else
+             [exact_sigmoid(z[0]) - 1, exact_sigmoid(z[1]), exact_sigmoid(z[2]) - 1])
+    for value, reference in zip(out, exact, strict=True):
+        assert ulps_from(value, reference, np.float32) <= 4
+
+
+@pytest.mark.parametrize("fn", [lb.per_sample_loss, lb.residual])
+@pytest.mark.parametrize("y", [np.array([1]), np.array([0, 1]), [1], 0.5])
+def test_scalar_logit_needs_a_single_label(fn, y):
+    with pytest.raises(ValueError, match="for a scalar z, y must be a single label 0 or 1"):
+        fn(2.0, y)
+
+
+def test_largest_margin_beyond_exp_overflow():
+    """evaluate's max_i t_i (newton's separation test), t = (1 - 2y) z, where some t > 709.78
+    sends the pass to _terms: the margin of t, not of z."""
+    X = np.array([[1.0, 800.0], [1.0, -900.0]])
+    theta, y = np.array([0.0, 1.0]), np.array([True, True])
+    *_, max_t = objective.evaluate(theta, X, y, 0.0, want_margin=True)
+    assert max_t == 900.0  # t = -z for y = 1: (-800, 900)
+
+
+def test_loss_finite_where_the_gradient_overflows():
+    """z = 1e308 - 1e308 = 0 in every row: J = log 2 exactly, while X^T r = 4 (1e308 / 2)
+    overflows; the loss alone does not need the gradient, so it is returned."""
+    X, y = np.tile([1e308, -1e308], (4, 1)), [0, 0, 0, 0]
+    assert lb.loss(np.ones(2), X, y) == pytest.approx(np.log(2), rel=1e-15)
+    with pytest.raises(ValueError, match="X @ theta overflows"):
+        lb.gradient(np.ones(2), X, y)
+
+
+def test_gradient_saturates_where_the_loss_overflows():
+    """z = +inf in every row: sigma(z) - y is exactly 1 for y = 0 and 0 for y = 1, so the
+    gradient is X^T r / m = 1e308 / 3 per column, though J is infinite."""
+    X, y = np.full((3, 2), 1e308), [0, 1, 1]
+    np.testing.assert_array_equal(lb.gradient(np.ones(2), X, y), np.full(2, 1e308 / 3))
+    with pytest.raises(ValueError, match="X @ theta overflows"):
+        lb.loss(np.ones(2), X, y)
+
+
+def textbook_gradient(theta, X, y, l2=0.0):
+    """X^T (p - y) / m + l2 [0, theta_1:], for moderate logits only."""
+    p = 1 / (1 + np.exp(-(X @ theta)))
+    return X.T @ (p - np.asarray(y, float)) / len(X) + l2 * np.r_[0.0, theta[1:]]
+
+
+def textbook_hessian(theta, X, l2=0.0):
+    """X^T diag(p (1 - p)) X / m + l2 diag(0, 1, ..., 1), for moderate logits only."""
+    p = 1 / (1 + np.exp(-(X @ theta)))
+    return (X.T * (p * (1 - p))) @ X / len(X) + l2 * np.diag(np.r_[0.0, np.ones(theta.size - 1)])
+
+
+@pytest.mark.parametrize("l2", [0.0, 1.0])
+def test_dask_x_chunked_by_rows_gives_the_textbook_values(l2):
+    """A Dask X and y (the map-reduce of lossbook._dask): J, its gradient and Hessian are the
+    textbook formulas' (in memory, numpy), and come back as numpy values, not Dask arrays."""
+    da = pytest.importorskip("dask.array")
+    dask = pytest.importorskip("dask")
+    rng = np.random.default_rng(11)
+    X = lb.add_intercept(rng.standard_normal((700, 3)))
+    theta, y = 0.5 * rng.standard_normal(4), rng.random(700) < 0.5
+    Xd, yd = da.from_array(X, chunks=(128, 4)), da.from_array(y, chunks=128)
+    with dask.config.set(scheduler="synchronous"):
+        J, g = lb.loss_and_gradient(theta, Xd, yd, l2)
+        H = lb.hessian(theta, Xd, yd, l2)
+    g_ref, H_ref = textbook_gradient(theta, X, y, l2), textbook_hessian(theta, X, l2)
+    assert type(J) is float and J == pytest.approx(naive_loss(theta, X, y, l2), rel=1e-12)
+    assert type(g) is np.ndarray and type(H) is np.ndarray
+    np.testing.assert_allclose(g, g_ref, rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(H, H_ref, rtol=1e-10, atol=1e-15)
+
+
+def test_penalty_overflow_is_named():
+    """theta[1] = 1e200 with X's column 1 all zeros: X @ theta is finite, but (l2/2) theta_1^2
+    = 5e399 is not; the error says so (and numpy warns nothing first)."""
+    X = np.array([[1.0, 0.0], [1.0, 0.0]])
+    with pytest.raises(ValueError, match=r"^the penalty \(l2/2\)\|theta\[1:\]\|\^2 overflows: "
+                                         r"theta is too large$"):
+        lb.loss(np.array([0.0, 1e200]), X, [0, 1], l2=1.0)
+
+
+def test_newton_from_a_start_beyond_exp_overflow_reaches_scikit_learns_minimum():
+    """A start where one sample (x_1 = 100, y = 0) has t = 800 > 709.78: the first pass,
+    Hessian included, falls back to _terms; Newton still reaches the penalised minimum
+    scikit-learn finds."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(5)
+    X = lb.add_intercept(np.r_[rng.standard_normal((60, 2)), [[100.0, 0.0]]])
+    y = np.r_[rng.random(60) < lb.sigmoid(X[:60] @ [0.3, 1.0, -1.0]), False]
+    theta0 = np.array([0.0, 8.0, 0.0])
+    assert ((1 - 2 * y) * (X @ theta0)).max() == 800.0
+    l2 = 0.1
+    result = lb.newton(X, y, l2=l2, theta0=theta0)
+    sk = LogisticRegression(C=1 / (len(X) * l2), tol=1e-12, max_iter=10_000).fit(X[:, 1:], y)
+    assert result.converged
+    np.testing.assert_allclose(result.theta, np.r_[sk.intercept_, sk.coef_[0]], rtol=1e-6)
+
+
+def test_loss_and_gradient_where_only_the_hessian_would_overflow():
+    """X of scale 1e200 and theta of 1e-200: the logits, J and the gradient are finite, the
+    Hessian (x x^T = 1e400) is not, and loss_and_gradient does not form it."""
+    X = np.array([[1e200, 0.0], [-1e200, 1.0], [1e200, 1.0]])
+    theta, y = np.array([1e-200, 0.5]), [1, 0, 0]
+    J, g = lb.loss_and_gradient(theta, X, y)
+    assert J == pytest.approx(naive_loss(theta, X, y), rel=1e-12)
+    np.testing.assert_allclose(g, textbook_gradient(theta, X, y), rtol=1e-12)
+    with pytest.raises(ValueError, match="X @ theta overflows"):
+        lb.hessian(theta, X, y)
