@@ -217,3 +217,26 @@ def test_import_needs_no_scipy():
             "print(float(L.log_ndtr(-40.0)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert float(out.stdout) == pytest.approx(special.log_ndtr(-40.0), rel=1e-15)
+
+
+def test_poisson_defaults_to_no_penalty():
+    """l2 defaults to 0: the loss and gradient at a θ with non-zero slopes are the plain
+    Poisson ones (closed forms), with nothing added for θ[1:]."""
+    X = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
+    theta = np.array([0.1, 0.5])
+    y = np.array([0, 2, 5])
+    z = X @ theta
+    mu = np.exp(z)
+    assert links.poisson_loss(theta, X, y) == pytest.approx(np.mean(mu - y * z), rel=1e-14)
+    np.testing.assert_allclose(links.poisson_gradient(theta, X, y), X.T @ (mu - y) / 3,
+                               rtol=1e-14)
+    np.testing.assert_allclose(links.poisson_hessian(theta, X, y),
+                               X.T @ (mu[:, None] * X) / 3, rtol=1e-14)
+
+
+@pytest.mark.parametrize("f", [links.poisson_gradient, links.poisson_hessian])
+def test_poisson_derivatives_say_when_exp_overflows(f):
+    """exp(z) overflows at z = 800 (> log(max float) = 709.8): a ValueError naming it."""
+    X = np.ones((2, 1))
+    with pytest.raises(ValueError, match="overflows"):
+        f(np.array([800.0]), X, [0, 1])
