@@ -240,3 +240,18 @@ def test_poisson_derivatives_say_when_exp_overflows(f):
     X = np.ones((2, 1))
     with pytest.raises(ValueError, match="overflows"):
         f(np.array([800.0]), X, [0, 1])
+
+
+def test_poisson_counts_are_checked_and_named():
+    """Bool counts are 0/1; a column of counts (m, 1) is not silently broadcast against the
+    m logits into an (m, m) table; a y of strings is rejected naming y."""
+    X = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
+    theta = np.array([0.1, 0.5])
+    z = X @ theta
+    want = np.mean(np.exp(z) - np.array([1.0, 0.0, 1.0]) * z)
+    assert links.poisson_loss(theta, X, np.array([True, False, True])) == pytest.approx(
+        want, rel=1e-14)
+    with pytest.raises(ValueError, match=r"one count per sample \(3\), got shape \(3, 1\)"):
+        links.poisson_loss(theta, X, np.array([[1], [0], [2]]))
+    with pytest.raises(TypeError, match="^y must hold real numbers"):
+        links.poisson_gradient(theta, X, np.array(["1", "0", "2"]))
