@@ -253,5 +253,46 @@ def test_poisson_counts_are_checked_and_named():
         want, rel=1e-14)
     with pytest.raises(ValueError, match=r"one count per sample \(3\), got shape \(3, 1\)"):
         links.poisson_loss(theta, X, np.array([[1], [0], [2]]))
-    with pytest.raises(TypeError, match="^y must hold real numbers"):
+    with pytest.raises(TypeError, match=r"^y must hold real numbers"):
         links.poisson_gradient(theta, X, np.array(["1", "0", "2"]))
+
+
+def test_probit_label_error_quotes_the_offending_labels():
+    X = np.ones((4, 1))
+    with pytest.raises(ValueError, match=r"labels must be 0 or 1; y holds e\.g\. \[2\]$"):
+        links.probit_loss(np.zeros(1), X, [0, 1, 2, 0])
+    with pytest.raises(TypeError, match=r"^y must hold real numbers"):
+        links.probit_loss(np.zeros(1), X, np.array(["0", "1", "1", "0"]))
+
+
+@pytest.mark.parametrize("f", [links.probit_loss, links.probit_gradient, links.probit_hessian,
+                               links.poisson_loss, links.poisson_gradient,
+                               links.poisson_hessian])
+@pytest.mark.parametrize("theta", [[0.0, 1e300], [1e300, -1e300]])
+def test_overflowing_logits_raise_a_clear_error_and_no_warning(f, theta):
+    """X @ θ overflows to inf (1e300 * 1e300) or to nan (inf - inf): one ValueError saying
+    so, not numpy's RuntimeWarning first."""
+    X = np.array([[1.0, 1e300], [1.0, 1e300]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="overflows"):
+            f(np.array(theta), X, [0, 1])
+
+
+def test_float32_inputs_give_the_float64_answer():
+    """float32 X and θ: z = Xθ is taken to float64 before exp (exp(100) overflows float32),
+    and the penalty's gradient l2 θ is computed in float64; the answers are those of the
+    same (exactly representable) numbers in float64, computed by hand."""
+    X32 = np.array([[1.0, 0.0], [1.0, 1.0]], np.float32)
+    t32 = np.array([0.5, 100.0], np.float32)
+    X, t = X32.astype(np.float64), t32.astype(np.float64)
+    z = X @ t
+    y = np.array([0, 1])
+    assert links.poisson_loss(t32, X32, y) == pytest.approx(np.mean(np.exp(z) - y * z),
+                                                            rel=1e-14)
+    tp = np.array([0.5, 0.3], np.float32)  # 0.3 is not a float32: l2 * θ rounds if in float32
+    zp = X @ tp.astype(np.float64)
+    s = np.where(y == 1, 1.0, -1.0)
+    r = -s * stats.norm.pdf(zp) / stats.norm.cdf(s * zp)
+    want = X.T @ r / 2 + 0.37 * np.r_[0.0, np.float64(tp[1])]
+    np.testing.assert_allclose(links.probit_gradient(tp, X32, y, 0.37), want, rtol=1e-13)
