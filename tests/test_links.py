@@ -296,3 +296,13 @@ def test_float32_inputs_give_the_float64_answer():
     r = -s * stats.norm.pdf(zp) / stats.norm.cdf(s * zp)
     want = X.T @ r / 2 + 0.37 * np.r_[0.0, np.float64(tp[1])]
     np.testing.assert_allclose(links.probit_gradient(tp, X32, y, 0.37), want, rtol=1e-13)
+
+
+def test_norm_cdf_in_the_tails_raises_nothing_under_strict_errstate():
+    """Q(z) underflows (erfc, exp) beyond |z| = 38.5: norm_cdf gives 0 and 1 there without a
+    FloatingPointError even when the caller turns every floating-point warning into one."""
+    z = np.array([-1e6, -41.0, -40.0, -39.0, -38.0, 38.0, 39.0, 40.0, 41.0, 1e6])
+    with np.errstate(all="raise"):
+        got = links.norm_cdf(z)
+    want = np.array([float(mpmath.ncdf(mpmath.mpf(v))) for v in z])
+    np.testing.assert_allclose(got, want, rtol=4 * EPS, atol=0)

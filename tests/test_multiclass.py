@@ -255,3 +255,8 @@ def test_loss_and_gradient_default_to_no_penalty(problem):
     assert J == pytest.approx(-np.mean(logp[np.arange(40), y]), rel=1e-14)
     want = X.T @ (special.softmax(X @ Theta, axis=1) - np.eye(3)[y]) / 40
     np.testing.assert_allclose(g, want, rtol=1e-12, atol=1e-15)
+
+
+def test_check_inputs_defaults_to_no_penalty(problem):
+    Theta, X, y = problem
+    assert mc.check_inputs(Theta.ravel(), X, y)[3:] == (0.0, (12,))
