@@ -306,3 +306,12 @@ def test_norm_cdf_in_the_tails_raises_nothing_under_strict_errstate():
         got = links.norm_cdf(z)
     want = np.array([float(mpmath.ncdf(mpmath.mpf(v))) for v in z])
     np.testing.assert_allclose(got, want, rtol=4 * EPS, atol=0)
+
+
+def test_mills_ratio_far_in_the_tail_raises_nothing_under_strict_errstate():
+    """ρ(z) → -z as z → -∞; at z = -1e200, 1/z² underflows and z² overflows inside the
+    series, silently: ρ is 1e200 (to rounding), with no FloatingPointError."""
+    z = np.array([-1e200, -1e300])
+    with np.errstate(all="raise"):
+        got = links.mills_ratio(z)
+    np.testing.assert_allclose(got, -z, rtol=2 * EPS)
