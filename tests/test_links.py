@@ -309,9 +309,19 @@ def test_norm_cdf_in_the_tails_raises_nothing_under_strict_errstate():
 
 
 def test_mills_ratio_far_in_the_tail_raises_nothing_under_strict_errstate():
-    """ρ(z) → -z as z → -∞; at z = -1e200, 1/z² underflows and z² overflows inside the
+    """ρ(z) → -z as z → -∞; at z = -1e200, z² overflows (so 1/z² is 0) inside the
     series, silently: ρ is 1e200 (to rounding), with no FloatingPointError."""
     z = np.array([-1e200, -1e300])
     with np.errstate(all="raise"):
         got = links.mills_ratio(z)
     np.testing.assert_allclose(got, -z, rtol=2 * EPS)
+
+
+def test_mills_ratio_beyond_40_is_zero():
+    """ρ(z) = φ(z)/Φ(z): φ(41) = 1e-365 underflows, so ρ is 0 for z > 40 (mpmath agrees
+    after rounding to float64), never φ taken as 1 or left undefined."""
+    z = np.array([40.5, 41.0, 100.0, 1e6])
+    want = np.array([mp_mills(v) for v in z])
+    np.testing.assert_array_equal(want, 0.0)
+    np.testing.assert_array_equal(links.mills_ratio(z), want)
+    assert links.probit_gradient(np.array([0.0, 1.0]), np.array([[1.0, 50.0]]), [1])[1] == 0.0
