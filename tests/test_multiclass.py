@@ -260,3 +260,13 @@ def test_loss_and_gradient_default_to_no_penalty(problem):
 def test_check_inputs_defaults_to_no_penalty(problem):
     Theta, X, y = problem
     assert mc.check_inputs(Theta.ravel(), X, y)[3:] == (0.0, (12,))
+
+
+@pytest.mark.parametrize("Theta", [[[0.0, 0.0], [1e300, 0.0]], [[1e300, 0.0], [-1e300, 0.0]]])
+def test_predict_proba_overflow_is_a_clear_error_and_no_warning(Theta):
+    """X Θ overflows to inf (1e300 * 1e300) or nan (inf - inf): one ValueError saying so."""
+    X = np.array([[1.0, 1e300]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="overflows"):
+            mc.predict_proba(np.array(Theta), X)
