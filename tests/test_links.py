@@ -325,3 +325,9 @@ def test_mills_ratio_beyond_40_is_zero():
     np.testing.assert_array_equal(want, 0.0)
     np.testing.assert_array_equal(links.mills_ratio(z), want)
     assert links.probit_gradient(np.array([0.0, 1.0]), np.array([[1.0, 50.0]]), [1])[1] == 0.0
+
+
+@pytest.mark.parametrize("f", [links.norm_cdf, links.log_ndtr, links.mills_ratio])
+def test_a_scalar_gives_a_numpy_scalar_not_a_0d_array(f):
+    assert type(f(0.5)) is np.float64
+    assert f(np.array([0.5])).shape == (1,)
