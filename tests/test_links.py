@@ -270,7 +270,7 @@ def test_probit_label_error_quotes_the_offending_labels():
                                links.poisson_hessian])
 @pytest.mark.parametrize("theta", [[0.0, 1e300], [1e300, -1e300]])
 def test_overflowing_logits_raise_a_clear_error_and_no_warning(f, theta):
-    """X @ θ overflows to inf (1e300 * 1e300) or to nan (inf - inf): one ValueError saying
+    """X @ θ overflows to +inf (1e300 * 1e300) or -inf (1e300 - inf): one ValueError saying
     so, not numpy's RuntimeWarning first."""
     X = np.array([[1.0, 1e300], [1.0, 1e300]])
     with warnings.catch_warnings():

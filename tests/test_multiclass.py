@@ -264,7 +264,7 @@ def test_check_inputs_defaults_to_no_penalty(problem):
 
 @pytest.mark.parametrize("Theta", [[[0.0, 0.0], [1e300, 0.0]], [[1e300, 0.0], [-1e300, 0.0]]])
 def test_predict_proba_overflow_is_a_clear_error_and_no_warning(Theta):
-    """X Θ overflows to inf (1e300 * 1e300) or nan (inf - inf): one ValueError saying so."""
+    """X Θ overflows to +inf (1e300 * 1e300) or -inf (1e300 - inf): one ValueError saying so."""
     X = np.array([[1.0, 1e300]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
