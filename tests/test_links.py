@@ -217,3 +217,117 @@ def test_import_needs_no_scipy():
             "print(float(L.log_ndtr(-40.0)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert float(out.stdout) == pytest.approx(special.log_ndtr(-40.0), rel=1e-15)
+
+
+def test_poisson_defaults_to_no_penalty():
+    """l2 defaults to 0: the loss and gradient at a θ with non-zero slopes are the plain
+    Poisson ones (closed forms), with nothing added for θ[1:]."""
+    X = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
+    theta = np.array([0.1, 0.5])
+    y = np.array([0, 2, 5])
+    z = X @ theta
+    mu = np.exp(z)
+    assert links.poisson_loss(theta, X, y) == pytest.approx(np.mean(mu - y * z), rel=1e-14)
+    np.testing.assert_allclose(links.poisson_gradient(theta, X, y), X.T @ (mu - y) / 3,
+                               rtol=1e-14)
+    np.testing.assert_allclose(links.poisson_hessian(theta, X, y),
+                               X.T @ (mu[:, None] * X) / 3, rtol=1e-14)
+
+
+@pytest.mark.parametrize("f", [links.poisson_gradient, links.poisson_hessian])
+def test_poisson_derivatives_say_when_exp_overflows(f):
+    """exp(z) overflows at z = 800 (> log(max float) = 709.8): a ValueError naming it."""
+    X = np.ones((2, 1))
+    with pytest.raises(ValueError, match="overflows"):
+        f(np.array([800.0]), X, [0, 1])
+
+
+def test_poisson_counts_are_checked_and_named():
+    """Bool counts are 0/1; a column of counts (m, 1) is not silently broadcast against the
+    m logits into an (m, m) table; a y of strings is rejected naming y."""
+    X = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
+    theta = np.array([0.1, 0.5])
+    z = X @ theta
+    want = np.mean(np.exp(z) - np.array([1.0, 0.0, 1.0]) * z)
+    assert links.poisson_loss(theta, X, np.array([True, False, True])) == pytest.approx(
+        want, rel=1e-14)
+    with pytest.raises(ValueError, match=r"one count per sample \(3\), got shape \(3, 1\)"):
+        links.poisson_loss(theta, X, np.array([[1], [0], [2]]))
+    with pytest.raises(TypeError, match=r"^y must hold real numbers"):
+        links.poisson_gradient(theta, X, np.array(["1", "0", "2"]))
+
+
+def test_probit_label_error_quotes_the_offending_labels():
+    X = np.ones((4, 1))
+    with pytest.raises(ValueError, match=r"labels must be 0 or 1; y holds e\.g\. \[2\]$"):
+        links.probit_loss(np.zeros(1), X, [0, 1, 2, 0])
+    with pytest.raises(TypeError, match=r"^y must hold real numbers"):
+        links.probit_loss(np.zeros(1), X, np.array(["0", "1", "1", "0"]))
+
+
+@pytest.mark.parametrize("f", [links.probit_loss, links.probit_gradient, links.probit_hessian,
+                               links.poisson_loss, links.poisson_gradient,
+                               links.poisson_hessian])
+@pytest.mark.parametrize("theta", [[0.0, 1e300], [1e300, -1e300]])
+def test_overflowing_logits_raise_a_clear_error_and_no_warning(f, theta):
+    """X @ θ overflows to +inf (1e300 * 1e300) or -inf (1e300 - inf): one ValueError saying
+    so, not numpy's RuntimeWarning first."""
+    X = np.array([[1.0, 1e300], [1.0, 1e300]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="overflows"):
+            f(np.array(theta), X, [0, 1])
+
+
+def test_float32_inputs_give_the_float64_answer():
+    """float32 X and θ: z = Xθ is taken to float64 before exp (exp(100) overflows float32),
+    and the penalty's gradient l2 θ is computed in float64; the answers are those of the
+    same (exactly representable) numbers in float64, computed by hand."""
+    X32 = np.array([[1.0, 0.0], [1.0, 1.0]], np.float32)
+    t32 = np.array([0.5, 100.0], np.float32)
+    X, t = X32.astype(np.float64), t32.astype(np.float64)
+    z = X @ t
+    y = np.array([0, 1])
+    assert links.poisson_loss(t32, X32, y) == pytest.approx(np.mean(np.exp(z) - y * z),
+                                                            rel=1e-14)
+    tp = np.array([0.5, 0.3], np.float32)  # 0.3 is not a float32: l2 * θ rounds if in float32
+    zp = X @ tp.astype(np.float64)
+    s = np.where(y == 1, 1.0, -1.0)
+    r = -s * stats.norm.pdf(zp) / stats.norm.cdf(s * zp)
+    want = X.T @ r / 2 + 0.37 * np.r_[0.0, np.float64(tp[1])]
+    np.testing.assert_allclose(links.probit_gradient(tp, X32, y, 0.37), want, rtol=1e-13)
+
+
+def test_norm_cdf_in_the_tails_raises_nothing_under_strict_errstate():
+    """Q(z) underflows (erfc, exp) beyond |z| = 38.5: norm_cdf gives 0 and 1 there without a
+    FloatingPointError even when the caller turns every floating-point warning into one."""
+    z = np.array([-1e6, -41.0, -40.0, -39.0, -38.0, 38.0, 39.0, 40.0, 41.0, 1e6])
+    with np.errstate(all="raise"):
+        got = links.norm_cdf(z)
+    want = np.array([float(mpmath.ncdf(mpmath.mpf(v))) for v in z])
+    np.testing.assert_allclose(got, want, rtol=4 * EPS, atol=0)
+
+
+def test_mills_ratio_far_in_the_tail_raises_nothing_under_strict_errstate():
+    """ρ(z) → -z as z → -∞; at z = -1e200, z² overflows (so 1/z² is 0) inside the
+    series, silently: ρ is 1e200 (to rounding), with no FloatingPointError."""
+    z = np.array([-1e200, -1e300])
+    with np.errstate(all="raise"):
+        got = links.mills_ratio(z)
+    np.testing.assert_allclose(got, -z, rtol=2 * EPS)
+
+
+def test_mills_ratio_beyond_40_is_zero():
+    """ρ(z) = φ(z)/Φ(z): φ(41) = 1e-365 underflows, so ρ is 0 for z > 40 (mpmath agrees
+    after rounding to float64), never φ taken as 1 or left undefined."""
+    z = np.array([40.5, 41.0, 100.0, 1e6])
+    want = np.array([mp_mills(v) for v in z])
+    np.testing.assert_array_equal(want, 0.0)
+    np.testing.assert_array_equal(links.mills_ratio(z), want)
+    assert links.probit_gradient(np.array([0.0, 1.0]), np.array([[1.0, 50.0]]), [1])[1] == 0.0
+
+
+@pytest.mark.parametrize("f", [links.norm_cdf, links.log_ndtr, links.mills_ratio])
+def test_a_scalar_gives_a_numpy_scalar_not_a_0d_array(f):
+    assert type(f(0.5)) is np.float64
+    assert f(np.array([0.5])).shape == (1,)

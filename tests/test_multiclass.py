@@ -244,3 +244,29 @@ def test_fit_warns_when_it_stops_early(problem):
         mc.fit(X, y, method="gd", max_iter=3)
     with pytest.raises(ValueError, match="method"):
         mc.fit(X, y, method="bfgs")
+
+
+def test_loss_and_gradient_default_to_no_penalty(problem):
+    """l2 defaults to 0 in loss_and_gradient too: J and its gradient at a Θ with non-zero
+    rows 1: are scipy's plain softmax cross-entropy and X^T(P - Y)/m."""
+    Theta, X, y = problem
+    logp = special.log_softmax(X @ Theta, axis=1)
+    J, g = mc.loss_and_gradient(Theta, X, y)
+    assert J == pytest.approx(-np.mean(logp[np.arange(40), y]), rel=1e-14)
+    want = X.T @ (special.softmax(X @ Theta, axis=1) - np.eye(3)[y]) / 40
+    np.testing.assert_allclose(g, want, rtol=1e-12, atol=1e-15)
+
+
+def test_check_inputs_defaults_to_no_penalty(problem):
+    Theta, X, y = problem
+    assert mc.check_inputs(Theta.ravel(), X, y)[3:] == (0.0, (12,))
+
+
+@pytest.mark.parametrize("Theta", [[[0.0, 0.0], [1e300, 0.0]], [[1e300, 0.0], [-1e300, 0.0]]])
+def test_predict_proba_overflow_is_a_clear_error_and_no_warning(Theta):
+    """X Θ overflows to +inf (1e300 * 1e300) or -inf (1e300 - inf): one ValueError saying so."""
+    X = np.array([[1.0, 1e300]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="overflows"):
+            mc.predict_proba(np.array(Theta), X)
