@@ -84,6 +84,22 @@ def test_add_intercept():
         lb.add_intercept(np.zeros(3))
 
 
+def test_add_intercept_works_in_float32_at_least_and_float64_for_integers():
+    # float16 is widened to float32 (as the kernel computes); small integers and bools, which
+    # numpy would promote with float32 to float32, become float64 like every integer X.
+    ones = np.ones((2, 2))
+    assert lb.add_intercept(ones.astype(np.float16)).dtype == np.float32
+    for dtype in (np.int8, np.uint8, np.int16, np.bool_):
+        out = lb.add_intercept(ones.astype(dtype))
+        assert out.dtype == np.float64, dtype
+        np.testing.assert_array_equal(out, np.ones((2, 3)))
+
+
+def test_add_intercept_names_x_in_its_dtype_error():
+    with pytest.raises(TypeError, match=r"^X must hold real numbers, got dtype <U1"):
+        lb.add_intercept(np.array([["a", "b"]]))
+
+
 def test_separable_data_is_separable():
     X, y = lb.make_separable_data(m=200, seed=3)
     theta = np.array([0.0, 1.0, 1.0])
