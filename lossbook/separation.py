@@ -83,7 +83,7 @@ def detect_separation(X, y, tol=1e-9):
 
     X = check_X(X)
     y_is_one = check_labels(y, X.shape[0])
-    zero = check_positive_float(tol, "tol")  # (0 or NaN: a verdict of rounding)
+    zero = check_positive_float(tol, "tol")  # > 0: at tol = 0 rounding would decide the verdict
     A = np.where(y_is_one, 1.0, -1.0)[:, None] * X  # rows a_i = s_i x_i
     if not np.all(np.isfinite(A)):
         raise ValueError("X holds NaN or infinity; separation is decided for finite data only")
