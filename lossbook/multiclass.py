@@ -237,7 +237,12 @@ def evaluate(Theta, X, y, l2, want_loss=True, want_grad=True):
     if want_grad:
         check_finite_result(grad, X)
         grad /= m
-        grad[1:] += l2 * Theta[1:]
+        with np.errstate(over="ignore"):
+            pen_grad = l2 * Theta[1:]
+        if not np.isfinite(pen_grad).all():
+            raise ValueError("the penalty's gradient l2 * Theta[1:] overflows: "
+                             "l2 or Theta is too large")
+        grad[1:] += pen_grad
     return J, grad
 
 

@@ -249,17 +249,26 @@ def _scalar_label(y):
     return bool(y)
 
 
-def _penalty_terms(theta, l2):
-    """The penalty's value and gradient; the intercept theta[0] is not penalised."""
-    pen_grad = l2 * theta
-    pen_grad[0] = 0.0
-    if l2 == 0:
-        return 0.0, pen_grad
+def _penalty_terms(theta, l2, want_loss, want_grad):
+    r"""The penalty's value :math:`\frac{\lambda}{2}\lVert\theta_{1:}\rVert^2` and gradient
+    :math:`\lambda[0, \theta_{1:}]`, each only if asked (else None); theta[0] is not penalised.
+
+    Each is computed only when asked, so a gradient whose penalty value would overflow (a
+    large λ and θ: the value squares θ, the gradient does not) is still returned.
+    """
+    value = grad = None
     with np.errstate(over="ignore"):
-        value = 0.5 * l2 * float(theta[1:] @ theta[1:])
-    if not np.isfinite(value):
-        raise ValueError("the penalty (l2/2)|theta[1:]|^2 overflows: theta is too large")
-    return value, pen_grad
+        if want_loss:
+            value = 0.5 * l2 * float(theta[1:] @ theta[1:]) if l2 else 0.0
+            if not np.isfinite(value):
+                raise ValueError("the penalty (l2/2)|theta[1:]|^2 overflows: theta is too large")
+        if want_grad:
+            grad = l2 * theta
+            grad[0] = 0.0
+            if not np.isfinite(grad).all():
+                raise ValueError("the penalty's gradient l2 * theta[1:] overflows: "
+                                 "l2 or theta is too large")
+    return value, grad
 
 
 def _weighted_gram(Xb, t, work, buf):
@@ -348,7 +357,7 @@ def evaluate(theta, X, y, l2, want_grad=True, want_hess=False, want_margin=False
     )
     if want_loss:
         check_finite_result(total, X)
-    pen, pen_grad = _penalty_terms(theta, l2)
+    pen, pen_grad = _penalty_terms(theta, l2, want_loss, grad is not None)
     if grad is not None:
         check_finite_result(grad, X)
         grad /= m

@@ -270,3 +270,15 @@ def test_predict_proba_overflow_is_a_clear_error_and_no_warning(Theta):
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="overflows"):
             mc.predict_proba(np.array(Theta), X)
+
+
+def test_penalty_gradient_overflow_is_named():
+    """l2 = 1e300 and Theta[1, 0] = 1e10: l2 Theta = 1e310 is past float64; an error, not inf
+    (X's column 1 is zero, so X @ Theta is finite)."""
+    X = np.array([[1.0, 0.0], [1.0, 0.0]])
+    Theta = np.array([[0.0, 0.0], [1e10, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"^the penalty's gradient l2 \* Theta\[1:\] "
+                                             r"overflows: l2 or Theta is too large$"):
+            lb.multiclass.gradient(Theta, X, [0, 1], l2=1e300)

@@ -1,5 +1,7 @@
 """The loss J, its gradient and Hessian: properties, references, bad input."""
 
+import warnings
+
 import mpmath
 import numpy as np
 import pytest
@@ -464,6 +466,33 @@ def test_penalty_overflow_is_named():
     with pytest.raises(ValueError, match=r"^the penalty \(l2/2\)\|theta\[1:\]\|\^2 overflows: "
                                          r"theta is too large$"):
         lb.loss(np.array([0.0, 1e200]), X, [0, 1], l2=1.0)
+
+
+def test_gradient_and_hessian_do_not_need_the_penalty_value():
+    """Where (l2/2) theta_1^2 overflows but l2 theta_1 does not, the gradient and Hessian are
+    returned (the penalty's value is not part of them). By hand, for X = [[1, 0], [1, 0]] and
+    y = [0, 1]: z = 0, so the data's gradient is ((1/2 - 0) + (1/2 - 1))/2 = 0 and its Hessian
+    sigma'(0) = 1/4 in the intercept's entry; the penalty adds l2 theta_1 and l2."""
+    X = np.array([[1.0, 0.0], [1.0, 0.0]])
+    theta = np.array([0.0, 1e200])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = lb.gradient(theta, X, [0, 1], l2=1.0)
+        H = lb.hessian(theta, X, [0, 1], l2=1.0)
+    np.testing.assert_array_equal(g, [0.0, 1e200])
+    np.testing.assert_array_equal(H, [[0.25, 0.0], [0.0, 1.0]])
+    with pytest.raises(ValueError, match=r"^the penalty "):
+        lb.loss_and_gradient(theta, X, [0, 1], l2=1.0)
+
+
+def test_penalty_gradient_overflow_is_named():
+    """l2 = 1e300 and theta_1 = 1e10: l2 theta_1 = 1e310 is past float64; an error, not inf."""
+    X = np.array([[1.0, 0.0], [1.0, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"^the penalty's gradient l2 \* theta\[1:\] "
+                                             r"overflows: l2 or theta is too large$"):
+            lb.gradient(np.array([0.0, 1e10]), X, [0, 1], l2=1e300)
 
 
 def test_newton_from_a_start_beyond_exp_overflow_reaches_scikit_learns_minimum():
