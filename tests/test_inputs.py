@@ -4,6 +4,7 @@ Expected values come from independent references: float64 numpy formulas written
 scikit-learn, or a recipe re-implemented from the docstring, never from the code under test.
 """
 
+import re
 import subprocess
 import sys
 import warnings
@@ -353,6 +354,26 @@ class TestSparse:
             lb.loss(theta, sp.csr_matrix(X).asformat(fmt), y)
         with pytest.raises(TypeError, match=r"scipy\.sparse"):
             lb.newton(sp.csr_array(X), y)
+
+    def test_sparse_labels_are_named_too(self, problem):
+        theta, X, y = problem
+        with pytest.raises(TypeError, match=r"^y is a scipy.sparse matrix.*y.toarray\(\)"):
+            lb.loss(theta, X, sp.csr_matrix(np.asarray(y, float)))
+
+
+@pytest.mark.parametrize(("shape", "hint"), [
+    ((6, 1), " (use y.ravel() for a column vector)"),
+    ((1, 6), " (use y.ravel() for a column vector)"),
+    ((6, 2), ""),
+    ((6, 1, 1), ""),
+])
+def test_labels_of_the_wrong_shape_get_the_whole_message(shape, hint):
+    """The ravel hint only for a 2-D y with a dimension of 1, where it is the fix."""
+    X = lb.add_intercept(np.arange(6.0).reshape(6, 1))
+    message = (f"y must be 1-D with one label per sample, got shape {shape}{hint}; a column "
+               "vector would broadcast against an (m,) array into an m x m matrix")
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        lb.loss(np.zeros(2), X, np.zeros(shape))
 
 
 def test_import_lossbook_needs_numpy_only():
