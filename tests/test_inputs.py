@@ -691,3 +691,23 @@ def test_labels_are_converted_like_x(problem):
         ref_loss(theta, X, y), rel=1e-14)
     with pytest.raises(TypeError, match=r"^y column 0 has dtype category, not numbers"):
         lb.loss(theta, X, pd.Series(y.astype(int), dtype="category"))
+
+
+_X3 = lb.add_intercept(np.arange(3.0).reshape(3, 1))
+_MASKED = np.ma.masked_array(_X3, mask=[[0, 1], [0, 0], [1, 0]])
+
+
+@pytest.mark.parametrize(("X", "l2", "error", "message"), [
+    (_MASKED, 0.0, ValueError, "X is a masked array with 2 masked entries; lossbook would "
+                               "ignore the mask, so remove those samples (or fill them) first"),
+    (np.empty((0, 2)), 0.0, ValueError, "X has no samples (0 rows)"),
+    (np.empty((3, 0)), 0.0, ValueError,
+     "X has no columns; it needs at least the intercept column of ones"),
+    (_X3, "0.1", TypeError, "l2 must be a real number, got str"),
+    (_X3, None, TypeError, "l2 must be a real number, got NoneType"),
+])
+def test_errors_say_the_whole_problem(X, l2, error, message):
+    """The whole message, not a fragment of it: what is wrong and, where there is one, the fix."""
+    y = np.zeros(X.shape[0])
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
+        lb.loss(np.zeros(X.shape[1]), X, y, l2=l2)
