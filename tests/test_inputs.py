@@ -4,6 +4,7 @@ Expected values come from independent references: float64 numpy formulas written
 scikit-learn, or a recipe re-implemented from the docstring, never from the code under test.
 """
 
+import fractions
 import re
 import subprocess
 import sys
@@ -695,19 +696,27 @@ def test_labels_are_converted_like_x(problem):
 
 _X3 = lb.add_intercept(np.arange(3.0).reshape(3, 1))
 _MASKED = np.ma.masked_array(_X3, mask=[[0, 1], [0, 0], [1, 0]])
+_OBJECT_X = _X3.astype(object)
+_OBJECT_X[1, 1] = "a"
+_OBJECT_Y = np.array([0, 1, fractions.Fraction(1, 3)], dtype=object)
 
 
-@pytest.mark.parametrize(("X", "l2", "error", "message"), [
-    (_MASKED, 0.0, ValueError, "X is a masked array with 2 masked entries; lossbook would "
-                               "ignore the mask, so remove those samples (or fill them) first"),
-    (np.empty((0, 2)), 0.0, ValueError, "X has no samples (0 rows)"),
-    (np.empty((3, 0)), 0.0, ValueError,
+@pytest.mark.parametrize(("X", "y", "l2", "error", "message"), [
+    (_MASKED, None, 0.0, ValueError, "X is a masked array with 2 masked entries; lossbook would "
+                                     "ignore the mask, so remove those samples (or fill them) "
+                                     "first"),
+    (np.empty((0, 2)), None, 0.0, ValueError, "X has no samples (0 rows)"),
+    (np.empty((3, 0)), None, 0.0, ValueError,
      "X has no columns; it needs at least the intercept column of ones"),
-    (_X3, "0.1", TypeError, "l2 must be a real number, got str"),
-    (_X3, None, TypeError, "l2 must be a real number, got NoneType"),
+    (_X3, None, "0.1", TypeError, "l2 must be a real number, got str"),
+    (_X3, None, None, TypeError, "l2 must be a real number, got NoneType"),
+    (_OBJECT_X, None, 0.0, TypeError,
+     "X must hold real numbers; entry (1, 1) is 'a' (str), which is not exactly a float64"),
+    (_X3, _OBJECT_Y, 0.0, TypeError, "y must hold real numbers; entry (2,) is Fraction(1, 3) "
+                                     "(Fraction), which is not exactly a float64"),
 ])
-def test_errors_say_the_whole_problem(X, l2, error, message):
+def test_errors_say_the_whole_problem(X, y, l2, error, message):
     """The whole message, not a fragment of it: what is wrong and, where there is one, the fix."""
-    y = np.zeros(X.shape[0])
+    y = np.zeros(X.shape[0]) if y is None else y
     with pytest.raises(error, match=f"^{re.escape(message)}$"):
         lb.loss(np.zeros(X.shape[1]), X, y, l2=l2)
