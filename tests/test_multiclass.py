@@ -282,3 +282,14 @@ def test_penalty_gradient_overflow_is_named():
         with pytest.raises(ValueError, match=r"^the penalty's gradient l2 \* Theta\[1:\] "
                                              r"overflows: l2 or Theta is too large$"):
             lb.multiclass.gradient(Theta, X, [0, 1], l2=1e300)
+
+
+def test_the_loss_does_not_need_the_gradient():
+    """As for two classes: (l2/2) |Theta[1:]|^2 = 1.27e308 is finite where l2 Theta = 1.95e308
+    is not; the loss is returned, the gradient is an error."""
+    X = np.array([[1.0, 0.0], [1.0, 0.0]])
+    Theta = np.array([[0.0, 0.0], [1.3, 0.0]])
+    J = lb.multiclass.loss(Theta, X, [0, 1], l2=1.5e308)
+    assert J == pytest.approx(np.log(2) + 0.75e308 * 1.3**2, rel=1e-15)
+    with pytest.raises(ValueError, match=r"^the penalty's gradient"):
+        lb.multiclass.loss_and_gradient(Theta, X, [0, 1], l2=1.5e308)

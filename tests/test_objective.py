@@ -485,6 +485,18 @@ def test_gradient_and_hessian_do_not_need_the_penalty_value():
         lb.loss_and_gradient(theta, X, [0, 1], l2=1.0)
 
 
+def test_the_loss_does_not_need_the_gradient():
+    """l2 = 1.5e308 and theta_1 = 1.3 (X's column 1 zero): the penalty (l2/2) theta_1^2 =
+    1.27e308 is finite, its gradient l2 theta_1 = 1.95e308 is not. The loss is returned; the
+    gradient is an error."""
+    X = np.array([[1.0, 0.0], [1.0, 0.0]])
+    theta = np.array([0.0, 1.3])
+    J = lb.loss(theta, X, [0, 1], l2=1.5e308)
+    assert J == pytest.approx(np.log(2) + 0.75e308 * 1.3**2, rel=1e-15)
+    with pytest.raises(ValueError, match=r"^the penalty's gradient"):
+        lb.loss_and_gradient(theta, X, [0, 1], l2=1.5e308)
+
+
 def test_penalty_gradient_overflow_is_named():
     """l2 = 1e300 and theta_1 = 1e10: l2 theta_1 = 1e310 is past float64; an error, not inf."""
     X = np.array([[1.0, 0.0], [1.0, 0.0]])
