@@ -293,3 +293,19 @@ def test_the_loss_does_not_need_the_gradient():
     assert J == pytest.approx(np.log(2) + 0.75e308 * 1.3**2, rel=1e-15)
     with pytest.raises(ValueError, match=r"^the penalty's gradient"):
         lb.multiclass.loss_and_gradient(Theta, X, [0, 1], l2=1.5e308)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.4])
+def test_fit_returns_the_centred_representative_from_any_start(problem, l2):
+    """J does not change when one vector is added to every class's column (all rows without a
+    penalty, the intercepts with one); from a start shifted that way, fit still returns the
+    representative whose unpenalised rows sum to 0 over the classes: the one a start at 0
+    reaches."""
+    _, X, y = problem
+    Theta0 = np.random.default_rng(9).standard_normal((4, 3))
+    Theta0 += np.array([[5.0], [-3.0], [2.0], [1.0]])  # every row shifted off centre
+    res = mc.fit(X, y, l2=l2, Theta0=Theta0)
+    assert res.converged
+    rows = slice(None) if l2 == 0 else slice(0, 1)
+    np.testing.assert_allclose(res.theta[rows].sum(axis=1), 0.0, atol=1e-12)
+    np.testing.assert_allclose(res.theta, mc.fit(X, y, l2=l2).theta, rtol=0, atol=1e-8)
