@@ -309,3 +309,59 @@ def test_fit_returns_the_centred_representative_from_any_start(problem, l2):
     rows = slice(None) if l2 == 0 else slice(0, 1)
     np.testing.assert_allclose(res.theta[rows].sum(axis=1), 0.0, atol=1e-12)
     np.testing.assert_allclose(res.theta, mc.fit(X, y, l2=l2).theta, rtol=0, atol=1e-8)
+
+
+def textbook_fit(X, y, K, l2, Theta0, tol, method="newton", max_iter=100):
+    """fit as its docstring states it, written independently: the minimum-norm Newton step
+    H^+ grad J (a least-squares solve, in place of fit's (H + N N^T) p = grad J), halved until
+    Armijo's test J(Theta - t p) <= J - 1e-4 t grad J . p holds, the full step taken where
+    grad J . p <= 1e-13 max(1, |J|); or gradient steps 1/L_s. Returns the path and losses."""
+    m, d = X.shape
+    Theta, path = Theta0, [Theta0]
+    L_s = np.linalg.eigvalsh(X.T @ X / m)[-1] / 2 + l2
+    J, g = mc.loss_and_gradient(Theta, X, y, l2)
+    losses = [J]
+    while np.linalg.norm(g) > tol and len(path) <= max_iter:
+        if method == "gd":
+            Theta = Theta - g / L_s
+        else:
+            H = mc.hessian(Theta, X, y, l2)
+            p = np.linalg.lstsq(H, g.ravel(), rcond=None)[0].reshape(d, K)
+            slope, t = float(np.sum(g * p)), 1.0
+            if slope > 1e-13 * max(1.0, abs(J)):
+                while mc.loss(Theta - t * p, X, y, l2) > J - 1e-4 * t * slope and t >= 1e-10:
+                    t /= 2
+            Theta = Theta - t * p
+        J, g = mc.loss_and_gradient(Theta, X, y, l2)
+        path.append(Theta)
+        losses.append(J)
+    return path, np.array(losses)
+
+
+@pytest.mark.parametrize(("l2", "start"), [(0.0, 0.0), (0.4, 0.0), (0.0, 3.0), (0.4, 3.0)])
+def test_newton_takes_the_textbook_steps(problem, l2, start):
+    """From 0 Newton's full steps are taken; from a start 3 N(0, 1) away full steps would
+    raise J and the line search halves them (down to 1/32 of the step without a penalty,
+    1/2048 with one); the last steps take the full step untested. Each time fit's iterates
+    are the textbook's:
+    the same losses, step count and (centred) minimum, and J never rises."""
+    _, X, y = problem
+    Theta0 = start * np.random.default_rng(2).standard_normal((4, 3))
+    path, losses = textbook_fit(X, y, 3, l2, Theta0, tol=1e-12)
+    res = mc.fit(X, y, l2=l2, Theta0=Theta0, tol=1e-12)
+    assert res.converged and res.n_iter == len(path) - 1
+    # (the two solves agree to rounding times H's condition number, large far from the minimum)
+    np.testing.assert_allclose(res.history, losses, rtol=1e-9)
+    np.testing.assert_allclose(res.theta, mc._centre(path[-1], l2), rtol=0, atol=1e-10)
+    assert np.all(np.diff(res.history) <= 4 * np.finfo(float).eps * res.history[1:])
+
+
+def test_gradient_descent_takes_the_textbook_steps(problem):
+    _, X, y = problem
+    path, losses = textbook_fit(X, y, 3, 0.4, np.zeros((4, 3)), tol=0.0, method="gd",
+                                max_iter=25)
+    with pytest.warns(lb.ConvergenceWarning, match="^stopped after max_iter = 25 steps"):
+        res = mc.fit(X, y, l2=0.4, method="gd", tol=0.0, max_iter=25)
+    assert res.n_iter == 25 and len(res.history) == 26
+    np.testing.assert_allclose(res.history, losses, rtol=1e-13)
+    np.testing.assert_allclose(res.theta, mc._centre(path[-1], 0.4), rtol=1e-12, atol=1e-14)
