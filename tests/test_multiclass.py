@@ -1,6 +1,7 @@
 """lossbook.multiclass: softmax regression against mpmath, SciPy, scikit-learn and finite
 differences."""
 
+import re
 import warnings
 
 import mpmath
@@ -12,6 +13,7 @@ from sklearn.linear_model import LogisticRegression
 
 import lossbook as lb
 from lossbook import multiclass as mc
+from lossbook import objective
 
 EPS = np.finfo(float).eps
 
@@ -365,3 +367,113 @@ def test_gradient_descent_takes_the_textbook_steps(problem):
     assert res.n_iter == 25 and len(res.history) == 26
     np.testing.assert_allclose(res.history, losses, rtol=1e-13)
     np.testing.assert_allclose(res.theta, mc._centre(path[-1], 0.4), rtol=1e-12, atol=1e-14)
+
+
+def test_fit_reports_what_it_did(problem):
+    """The result's fields: the message for either outcome, grad_norm the norm of the gradient
+    at the returned Theta, history J at each iterate (Θ0's first), and the warning pointing at
+    the caller's line."""
+    _, X, y = problem
+    res = mc.fit(X, y, l2=0.4)
+    assert res.converged and res.message == "converged: |grad J| <= 1e-10"
+    assert res.grad_norm == pytest.approx(np.linalg.norm(mc.gradient(res.theta, X, y, l2=0.4)),
+                                          rel=1e-6, abs=1e-17)
+    assert type(res.history) is np.ndarray and res.history.shape == (res.n_iter + 1,)
+    assert res.history[0] == mc.loss(np.zeros((4, 3)), X, y, l2=0.4)
+    with pytest.warns(lb.ConvergenceWarning) as caught:
+        early = mc.fit(X, y, l2=0.4, max_iter=2)
+    assert caught[0].filename == __file__
+    assert early.n_iter == 2 and not early.converged
+    assert early.message == ("stopped after max_iter = 2 steps with "
+                             f"|grad J| = {early.grad_norm:.3g}")
+    assert str(caught[0].message) == early.message
+    np.testing.assert_allclose(early.grad_norm, np.linalg.norm(
+        mc.gradient(early.theta, X, y, l2=0.4)), rtol=1e-12)
+
+
+def test_fit_at_an_exact_minimum_has_converged_with_tol_0():
+    """Balanced labels over x = ±1: at Θ = 0 every residual is ±1/2 and the gradient exactly 0,
+    so |grad J| = 0 <= tol = 0 before any step."""
+    X = lb.add_intercept(np.array([[1.0], [-1.0], [1.0], [-1.0]]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = mc.fit(X, [0, 0, 1, 1], tol=0.0)
+    assert res.converged and res.n_iter == 0 and res.grad_norm == 0.0
+
+
+def test_max_iter_is_named_in_its_error(problem):
+    _, X, y = problem
+    with pytest.raises(ValueError, match=r"^max_iter must be >= 0, got -1$"):
+        mc.fit(X, y, max_iter=-1)
+
+
+@pytest.mark.parametrize("X_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("Theta_dtype", [np.float32, np.float64])
+def test_computed_in_the_wider_of_the_inputs_dtypes(problem, X_dtype, Theta_dtype):
+    """float32 only when X and Θ both are; then to float32's precision."""
+    Theta, X, y = problem
+    Theta, X = Theta.astype(Theta_dtype), X.astype(X_dtype)
+    want = mc.gradient(Theta.astype(float), X.astype(float), y)
+    g = mc.gradient(Theta, X, y)
+    assert g.dtype == np.result_type(X_dtype, Theta_dtype)
+    rtol = 1e-6 if g.dtype == np.float32 else 1e-14
+    np.testing.assert_allclose(g, want, rtol=rtol, atol=rtol * np.abs(want).max())
+
+
+def test_overflow_of_X_theta_is_an_error_and_no_warning():
+    """Row 0's logits are (1e600, 0): past float64. One ValueError saying so, no warning."""
+    Theta = np.array([[0.0, 0.0], [1e300, 0.0]])
+    X = np.array([[1.0, 1e300], [1.0, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for f in (mc.loss, mc.loss_and_gradient):
+            with pytest.raises(ValueError, match=r"^X @ theta overflows"):
+                f(Theta, X, [0, 1])
+
+
+def test_label_errors_say_the_whole_problem(problem):
+    Theta, X, y = problem
+    one_hot = np.eye(3)[y]
+    obj = y.astype(object)
+    obj[3] = "a"
+    for labels, error, message in [
+        (one_hot, ValueError, "y has shape (40, 3): it looks one-hot (or a matrix); pass "
+                              "integer class labels 0..K-1 of shape (m,), e.g. y.argmax(axis=1)"),
+        (y[:, None], ValueError, "y must be 1-D with one class label per sample, got shape "
+                                 "(40, 1)"),
+        (obj, TypeError, "y must hold real numbers; entry (3,) is 'a' (str), which is not "
+                         "exactly a float64"),
+    ]:
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            mc.loss(Theta, X, labels)
+
+
+def test_blocked_sums_add_every_block(problem, monkeypatch):
+    """Blocks of 7 rows (40 = 5 x 7 + 5): the same J and gradient as one block."""
+    Theta, X, y = problem
+    want = mc.loss_and_gradient(Theta, X, y, l2=0.3)
+    monkeypatch.setattr(objective, "_MIN_BLOCK_ROWS", 7)
+    monkeypatch.setattr(objective, "_BLOCK_BYTES", 7 * 4 * 8)
+    assert objective._block_rows(X) == 7
+    J, g = mc.loss_and_gradient(Theta, X, y, l2=0.3)
+    assert J == pytest.approx(want[0], rel=1e-14)
+    np.testing.assert_allclose(g, want[1], rtol=1e-13, atol=1e-16)
+    np.testing.assert_allclose(mc.gradient(Theta, X, y, l2=0.3), want[1], rtol=1e-13,
+                               atol=1e-16)
+
+
+def test_penalty_and_non_finite_errors_are_whole_and_warn_nothing():
+    """theta_1 = 1e200 where X's column 1 is 0: X Θ is finite; (l2/2) Θ_1² = 5e399 is not,
+    so with l2 = 1 the loss is an error, with l2 = 0 it is log 2 (no penalty: 0, not 0 x inf).
+    NaN in X is named for the gradient alone too."""
+    X = np.array([[1.0, 0.0], [1.0, 0.0]])
+    Theta = np.array([[0.0, 0.0], [1e200, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"^the penalty \(l2/2\)\|Theta\[1:\]\|\^2 "
+                                             r"overflows: Theta is too large$"):
+            mc.loss(Theta, X, [0, 1], l2=1.0)
+        assert mc.loss(Theta, X, [0, 1]) == pytest.approx(np.log(2), rel=1e-15)
+        X[1, 1] = np.nan
+        with pytest.raises(ValueError, match=r"^X contains NaN or infinity$"):
+            mc.gradient(np.zeros((2, 2)), X, [0, 1])

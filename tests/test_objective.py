@@ -485,6 +485,16 @@ def test_gradient_and_hessian_do_not_need_the_penalty_value():
         lb.loss_and_gradient(theta, X, [0, 1], l2=1.0)
 
 
+def test_no_penalty_is_zero_however_large_theta():
+    """l2 = 0: the penalty is 0, not 0 x inf, where (1/2) theta_1^2 would overflow."""
+    X = np.array([[1.0, 0.0], [1.0, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        J, g = lb.loss_and_gradient(np.array([0.0, 1e200]), X, [0, 1])
+    assert J == pytest.approx(np.log(2), rel=1e-15)
+    np.testing.assert_array_equal(g, [0.0, 0.0])
+
+
 def test_the_loss_does_not_need_the_gradient():
     """l2 = 1.5e308 and theta_1 = 1.3 (X's column 1 zero): the penalty (l2/2) theta_1^2 =
     1.27e308 is finite, its gradient l2 theta_1 = 1.95e308 is not. The loss is returned; the
