@@ -477,3 +477,78 @@ def test_penalty_and_non_finite_errors_are_whole_and_warn_nothing():
         X[1, 1] = np.nan
         with pytest.raises(ValueError, match=r"^X contains NaN or infinity$"):
             mc.gradient(np.zeros((2, 2)), X, [0, 1])
+
+
+def _objects(shape, where, value):
+    a = np.zeros(shape).astype(object)
+    a[where] = value
+    return a
+
+
+def _labels_out_of_range():
+    y = np.random.default_rng(4).integers(0, 3, 40)
+    y[:6] = [0, 3, -1, 1, 5, 7]  # out of 0..2: 3, -1, 5, 7, in that order
+    return y
+
+
+@pytest.mark.parametrize(("Theta", "y", "error", "message"), [
+    (np.ones((4, 3), bool), None, TypeError, "Theta must hold real numbers, got dtype bool"),
+    (_objects((4, 3), (0, 0), "a"), None, TypeError,
+     "Theta must hold real numbers; entry (0, 0) is 'a' (str), which is not exactly a float64"),
+    (np.zeros((3, 3)), None, ValueError, "Theta has 3 rows but X has 4 columns (Theta is d x K, "
+                                         "one column per class; did you forget the intercept "
+                                         "column?)"),
+    (np.zeros(13), None, ValueError, "a flat Theta must have d * K entries (d = 4), got 13"),
+    (np.zeros((4, 3, 1)), None, ValueError,
+     "Theta must be (d, K) or flat (d * K,), got shape (4, 3, 1)"),
+    (np.zeros((4, 1)), None, ValueError,
+     "softmax regression needs K >= 2 classes, Theta has K = 1 column(s)"),
+    (np.full((4, 3), np.nan), None, ValueError, "Theta contains NaN or infinity"),
+    (None, _labels_out_of_range(), ValueError,
+     "labels must be integers 0..K-1 = 0..2 (K = 3 columns of Theta); y holds e.g. [3, -1, 5]"),
+    (None, np.zeros(40, bool), TypeError,
+     "y holds bools; multiclass labels are integers 0..K-1 (use y.astype(int))"),
+    (None, np.zeros(40), TypeError, "y must hold integer class labels 0..K-1, got dtype float64 "
+                                    "(if they are whole numbers, use y.astype(int))"),
+    (None, np.zeros((40, 1, 1), int), ValueError,
+     "y must be 1-D with one class label per sample, got shape (40, 1, 1)"),
+    (None, np.zeros(39, int), ValueError, "y has 39 labels but X has 40 rows"),
+])
+def test_theta_and_label_errors_say_the_whole_problem(problem, Theta, y, error, message):
+    Theta0, X, y0 = problem
+    Theta = Theta0 if Theta is None else Theta
+    y = y0 if y is None else y
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
+        mc.loss(Theta, X, y)
+
+
+@pytest.mark.parametrize(("Z", "error", "message"), [
+    (np.float64(1.0), ValueError, "Z must have at least one axis (the classes, last)"),
+    (np.empty((2, 0)), ValueError, "Z has no classes (its last axis is empty)"),
+    (_objects(3, 1, "a"), TypeError,
+     "Z must hold real numbers; entry (1,) is 'a' (str), which is not exactly a float64"),
+])
+def test_logit_errors_say_the_whole_problem(Z, error, message):
+    for f in (mc.softmax, mc.log_softmax):
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            f(Z)
+
+
+def test_integer_inputs_are_computed_as_float64_and_one_class_is_certain(problem):
+    """Integer Θ and Z as the floats they hold; float32 Z stays float32; a single class has
+    probability 1 (log 0); -inf logits give probability 0, with no warning."""
+    Theta, X, y = problem
+    whole = np.round(3 * Theta)
+    assert mc.loss(whole.astype(int), X, y) == mc.loss(whole, X, y)
+    np.testing.assert_array_equal(mc.softmax(np.array([0, 1, 2])),
+                                  mc.softmax(np.array([0.0, 1.0, 2.0])))
+    assert mc.softmax(np.array([0, 1])).dtype == np.float64
+    assert mc.log_softmax(np.zeros(2, np.float32)).dtype == np.float32
+    np.testing.assert_array_equal(mc.softmax(np.array([[3.0]])), [[1.0]])
+    np.testing.assert_array_equal(mc.log_softmax(np.array([[3.0]])), [[0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = mc.softmax(np.array([0.0, 1.0]))
+        np.testing.assert_array_equal(mc.softmax(np.array([0.0, -np.inf, 1.0])),
+                                      [p[0], 0.0, p[1]])
+        np.testing.assert_array_equal(mc.log_softmax(np.array([0.0, -np.inf])), [0.0, -np.inf])
