@@ -328,6 +328,7 @@ def client():
     assert not alive, f"worker processes left running: {alive}"
 
 
+@pytest.mark.cluster
 def test_on_a_local_cluster_of_two_processes(client):
     distributed = pytest.importorskip("distributed")
     theta, X, y = problem(m=5000, d=4)
@@ -342,6 +343,7 @@ def test_on_a_local_cluster_of_two_processes(client):
     np.testing.assert_allclose(fit.theta, lb.newton(X, y).theta, rtol=1e-9, atol=0)
 
 
+@pytest.mark.cluster
 def test_a_bad_chunk_on_the_cluster_gives_the_in_memory_error(client):
     theta, X, y = problem(m=1000, d=3)
     X[777, 2] = np.nan
@@ -355,6 +357,7 @@ def test_a_bad_chunk_on_the_cluster_gives_the_in_memory_error(client):
     assert str(info.value) == "labels must be 0 or 1; y holds 1 other value(s), e.g. [7]"
 
 
+@pytest.mark.cluster
 def test_a_cluster_script_writes_nothing_to_stderr_and_leaves_no_process(tmp_path):
     # What a notebook does: start a cluster, fit through its Client, close it. Its stderr
     # (the workers' too) must stay empty, or it would be stored in the notebook.
