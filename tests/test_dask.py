@@ -2,6 +2,7 @@
 whatever the chunks, the same errors, and a real cluster of worker processes."""
 
 import logging
+import re
 import subprocess
 import sys
 import warnings
@@ -295,6 +296,52 @@ def test_unknown_chunk_sizes_and_other_dask_collections_are_rejected():
         lb.loss(theta, dask.delayed(X), yd)
 
 
+@pytest.mark.parametrize("n_chunks", [2, 9, 16, 17, 65])
+def test_the_tree_sums_every_chunk(n_chunks):
+    """Chunk counts whose reduction tree (FAN_IN = 8 at a time) passes through exactly two
+    partial sums (9, 16, 17 -> 2 -> 1; 65 -> 9 -> 2 -> 1), or starts there: nothing is left
+    out."""
+    theta, X, y = problem(m=10 * n_chunks, d=3)
+    Xd, yd = as_dask(X, y, rows=10)
+    assert Xd.numblocks[0] == n_chunks
+    with dask.config.set(SYNC):
+        got = (*lb.loss_and_gradient(theta, Xd, yd, l2=0.1), lb.hessian(theta, Xd, yd, l2=0.1))
+    assert_same(got, (*lb.loss_and_gradient(theta, X, y, l2=0.1),
+                      lb.hessian(theta, X, y, l2=0.1)), FLOAT64_RTOL)
+
+
+def test_float64_X_with_a_float32_theta_is_computed_in_float64():
+    theta, X, y = problem(m=300, d=3)
+    Xd, yd = as_dask(X, y, rows=100)
+    with dask.config.set(SYNC):
+        got = lb.loss_and_gradient(theta.astype(np.float32), Xd, yd)
+    assert_same(got, lb.loss_and_gradient(theta.astype(np.float32), X, y), FLOAT64_RTOL)
+    assert got[1].dtype == np.float64
+
+
+def test_input_errors_say_the_whole_problem():
+    """Object and column-chunked Dask arrays, and a masked entry in one chunk: the whole
+    message (the masked one as in memory)."""
+    theta, X, y = problem(m=100, d=3)
+    mask = np.zeros(X.shape, bool)
+    mask[57, 1] = True
+    masked = da.ma.masked_array(da.from_array(X, chunks=(30, 3)),
+                                mask=da.from_array(mask, chunks=(30, 3)))
+    cases = [
+        (da.from_array(X.astype(object), chunks=(30, 3)), TypeError,
+         "X must hold real numbers, got a Dask array of dtype object; convert it first, e.g. "
+         "X.astype(float)"),
+        (da.from_array(X, chunks=(50, 2)), ValueError,
+         "X is chunked along its columns too (column chunks (2, 1)); each chunk must hold whole "
+         "rows, for its partial sums X_c.T @ r_c: pass X.rechunk({1: -1})"),
+        (masked, ValueError, error_of(lb.loss, theta, np.ma.masked_array(X, mask), y)[1]),
+    ]
+    with dask.config.set(SYNC):
+        for bad, error, message in cases:
+            with pytest.raises(error, match=f"^{re.escape(message)}$"):
+                lb.loss(theta, bad, da.from_array(y, chunks=30))
+
+
 # ---- a real cluster of worker processes ----
 
 
@@ -328,6 +375,7 @@ def client():
     assert not alive, f"worker processes left running: {alive}"
 
 
+@pytest.mark.cluster
 def test_on_a_local_cluster_of_two_processes(client):
     distributed = pytest.importorskip("distributed")
     theta, X, y = problem(m=5000, d=4)
@@ -342,6 +390,7 @@ def test_on_a_local_cluster_of_two_processes(client):
     np.testing.assert_allclose(fit.theta, lb.newton(X, y).theta, rtol=1e-9, atol=0)
 
 
+@pytest.mark.cluster
 def test_a_bad_chunk_on_the_cluster_gives_the_in_memory_error(client):
     theta, X, y = problem(m=1000, d=3)
     X[777, 2] = np.nan
@@ -355,6 +404,7 @@ def test_a_bad_chunk_on_the_cluster_gives_the_in_memory_error(client):
     assert str(info.value) == "labels must be 0 or 1; y holds 1 other value(s), e.g. [7]"
 
 
+@pytest.mark.cluster
 def test_a_cluster_script_writes_nothing_to_stderr_and_leaves_no_process(tmp_path):
     # What a notebook does: start a cluster, fit through its Client, close it. Its stderr
     # (the workers' too) must stay empty, or it would be stored in the notebook.
