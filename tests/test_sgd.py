@@ -15,17 +15,24 @@ def problem():
     return X, y
 
 
-def reference_sgd(X, y, eta, B, n_epochs, seed, l2=0.0):
-    """The algorithm as documented, written independently: lb.gradient on each batch's rows."""
+def reference_sgd(X, y, eta, B, n_epochs, seed, l2=0.0, decay_epochs=None, average=False):
+    """The algorithm as documented, written independently: lb.gradient on each batch's rows,
+    the step eta / (1 + k / (n_b T)) at step k = 0, 1, ... if decay_epochs = T is given, and
+    the running mean of the iterates after each step if average."""
     rng = np.random.default_rng(seed)
     theta = np.zeros(X.shape[1])
+    mean, k = theta, 0
     m = X.shape[0]
+    n_b = -(-m // B)
     for _ in range(n_epochs):
         order = rng.permutation(m)
         for start in range(0, m, B):
             rows = order[start : start + B]
-            theta = theta - eta * lb.gradient(theta, X[rows], y[rows], l2)
-    return theta
+            step = eta if decay_epochs is None else eta / (1 + k / (n_b * decay_epochs))
+            theta = theta - step * lb.gradient(theta, X[rows], y[rows], l2)
+            k += 1
+            mean = mean + (theta - mean) / k
+    return mean if average else theta
 
 
 def test_batches_partition_the_samples_once_per_epoch():
@@ -86,6 +93,32 @@ def test_follows_the_documented_algorithm(problem):
     assert result.history[-1] == pytest.approx(lb.loss(result.theta, X, y, 0.01), rel=1e-12)
     assert result.grad_norm == pytest.approx(
         np.linalg.norm(lb.gradient(result.theta, X, y, 0.01)), rel=1e-12)
+
+
+@pytest.mark.parametrize("average", [False, True])
+def test_the_decaying_step_and_the_average_follow_the_documented_algorithm(problem, average):
+    X, y = problem
+    result = lb.sgd(X, y, learning_rate=2.0, batch_size=32, n_epochs=3, seed=5, l2=0.01,
+                    schedule="inverse", decay_epochs=0.5, average=average)
+    want = reference_sgd(X, y, 2.0, 32, 3, 5, 0.01, decay_epochs=0.5, average=average)
+    np.testing.assert_allclose(result.theta, want, rtol=1e-12)
+    assert result.history[-1] == pytest.approx(lb.loss(want, X, y, 0.01), rel=1e-12)
+
+
+def test_decay_epochs_defaults_to_one(problem):
+    X, y = problem
+    result = lb.sgd(X, y, learning_rate=2.0, batch_size=32, n_epochs=2, seed=5,
+                    schedule="inverse")
+    np.testing.assert_allclose(result.theta, reference_sgd(X, y, 2.0, 32, 2, 5,
+                                                           decay_epochs=1.0), rtol=1e-12)
+
+
+def test_an_exact_minimum_stops_before_the_first_epoch_with_tol_0():
+    """Balanced labels over x = ±1: the gradient at θ = 0 is exactly 0 <= tol = 0."""
+    X = lb.add_intercept(np.array([[1.0], [-1.0], [1.0], [-1.0]]))
+    result = lb.sgd(X, [0, 0, 1, 1], learning_rate=0.5, batch_size=1, n_epochs=5, seed=0)
+    assert result.converged and result.n_iter == 0 and result.grad_norm == 0.0
+    assert result.message == "gradient norm 0 <= tol=0 after 0 epochs"
 
 
 def test_full_batch_with_a_constant_step_is_gradient_descent(problem):
@@ -276,7 +309,10 @@ def test_no_warnings_on_a_normal_run(problem):
 def test_a_dask_array_is_refused_with_a_reason(problem):
     da = pytest.importorskip("dask.array")
     X, y = problem
-    with pytest.raises(TypeError, match="sgd needs X in memory"):
+    with pytest.raises(TypeError, match=r"^sgd needs X in memory: each step reads a random "
+                       r"batch of rows, which a Dask array would fetch from every chunk; pass "
+                       r"X\.compute\(\) if it fits, or fit with newton or gradient_descent, "
+                       r"which read a Dask array chunk by chunk$"):
         lb.sgd(da.from_array(X, chunks=(100, 3)), y, 0.1, 10, 1, seed=0)
     with pytest.raises(TypeError, match="sgd needs y in memory"):
         lb.sgd(X, da.from_array(y, chunks=100), 0.1, 10, 1, seed=0)
