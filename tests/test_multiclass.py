@@ -10,6 +10,7 @@ import pytest
 from scipy import special
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
+from test_mutation_kills import assert_points_at_the_caller
 
 import lossbook as lb
 from lossbook import multiclass as mc
@@ -382,7 +383,7 @@ def test_fit_reports_what_it_did(problem):
     assert res.history[0] == mc.loss(np.zeros((4, 3)), X, y, l2=0.4)
     with pytest.warns(lb.ConvergenceWarning) as caught:
         early = mc.fit(X, y, l2=0.4, max_iter=2)
-    assert caught[0].filename == __file__
+    assert_points_at_the_caller(caught[0], __file__)
     assert early.n_iter == 2 and not early.converged
     assert early.message == ("stopped after max_iter = 2 steps with "
                              f"|grad J| = {early.grad_norm:.3g}")
