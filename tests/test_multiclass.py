@@ -10,6 +10,7 @@ import pytest
 from scipy import special
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
+from test_mutation_kills import assert_points_at_the_caller
 
 import lossbook as lb
 from lossbook import multiclass as mc
@@ -382,7 +383,7 @@ def test_fit_reports_what_it_did(problem):
     assert res.history[0] == mc.loss(np.zeros((4, 3)), X, y, l2=0.4)
     with pytest.warns(lb.ConvergenceWarning) as caught:
         early = mc.fit(X, y, l2=0.4, max_iter=2)
-    assert caught[0].filename == __file__
+    assert_points_at_the_caller(caught[0], __file__)
     assert early.n_iter == 2 and not early.converged
     assert early.message == ("stopped after max_iter = 2 steps with "
                              f"|grad J| = {early.grad_norm:.3g}")
@@ -439,6 +440,9 @@ def test_label_errors_say_the_whole_problem(problem):
     for labels, error, message in [
         (one_hot, ValueError, "y has shape (40, 3): it looks one-hot (or a matrix); pass "
                               "integer class labels 0..K-1 of shape (m,), e.g. y.argmax(axis=1)"),
+        (one_hot[:, :2], ValueError, "y has shape (40, 2): it looks one-hot (or a matrix); pass "
+                                     "integer class labels 0..K-1 of shape (m,), e.g. "
+                                     "y.argmax(axis=1)"),
         (y[:, None], ValueError, "y must be 1-D with one class label per sample, got shape "
                                  "(40, 1)"),
         (obj, TypeError, "y must hold real numbers; entry (3,) is 'a' (str), which is not "
@@ -495,7 +499,7 @@ def _labels_out_of_range():
     (np.ones((4, 3), bool), None, TypeError, "Theta must hold real numbers, got dtype bool"),
     (_objects((4, 3), (0, 0), "a"), None, TypeError,
      "Theta must hold real numbers; entry (0, 0) is 'a' (str), which is not exactly a float64"),
-    (np.zeros((3, 3)), None, ValueError, "Theta has 3 rows but X has 4 columns (Theta is d x K, "
+    (np.zeros((3, 2)), None, ValueError, "Theta has 3 rows but X has 4 columns (Theta is d x K, "
                                          "one column per class; did you forget the intercept "
                                          "column?)"),
     (np.zeros(13), None, ValueError, "a flat Theta must have d * K entries (d = 4), got 13"),
@@ -552,3 +556,25 @@ def test_integer_inputs_are_computed_as_float64_and_one_class_is_certain(problem
         np.testing.assert_array_equal(mc.softmax(np.array([0.0, -np.inf, 1.0])),
                                       [p[0], 0.0, p[1]])
         np.testing.assert_array_equal(mc.log_softmax(np.array([0.0, -np.inf])), [0.0, -np.inf])
+
+
+def test_fit_defaults_and_argument_errors(problem, monkeypatch):
+    """No penalty by default; K checked as a whole number and against the labels (also when no
+    Θ0 is given); tol named; at most 100 Newton steps or 100 000 gradient steps, counted with a
+    stand-in for J whose gradient never vanishes (so neither method can stop earlier)."""
+    _, X, y = problem
+    np.testing.assert_array_equal(mc.fit(X, y).theta, mc.fit(X, y, l2=0.0).theta)
+    for K, error, message in [
+        (2.5, TypeError, "K must be a whole number, got 2.5"),
+        (True, TypeError, "K must be a whole number, got True"),
+        (2, ValueError, "labels must be integers 0..K-1 = 0..1 (K = 2 columns of Theta); y holds "
+                        "e.g. [2, 2, 2]"),
+    ]:
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            mc.fit(X, y, K=K)
+    with pytest.raises(ValueError, match=r"^tol must be a finite number >= 0, got -1\.0$"):
+        mc.fit(X, y, tol=-1)
+    monkeypatch.setattr(mc, "evaluate", lambda Theta, X, y, l2, **_: (1.0, np.ones_like(Theta)))
+    for method, steps in [("newton", 100), ("gd", 100_000)]:
+        with pytest.warns(lb.ConvergenceWarning, match=f"^stopped after max_iter = {steps} "):
+            assert mc.fit(X, y, method=method).n_iter == steps

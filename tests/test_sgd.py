@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from test_mutation_kills import assert_points_at_the_caller
 
 import lossbook as lb
 from lossbook.stochastic import _batches
@@ -253,10 +254,16 @@ def test_integer_labels_and_bools_agree(problem):
 
 def test_diverging_step_warns_and_returns_a_finite_point():
     X = np.array([[1.0, 1e10], [1.0, 1e10], [1.0, -1e10], [1.0, -1e10]])
-    with pytest.warns(lb.ConvergenceWarning, match="diverged in epoch"):
+    with pytest.warns(lb.ConvergenceWarning) as caught:
         result = lb.sgd(X, [1, 0, 1, 0], 1e300, 2, 5, seed=0, theta0=[0.0, 1.0])
     assert not result.converged and np.isfinite(result.theta).all()
     assert len(result.history) == result.n_iter + 1
+    # the first epoch's first step overflows: theta is the start, and epoch 1 is named
+    assert result.n_iter == 0 and list(result.theta) == [0.0, 1.0]
+    assert result.message == ("diverged in epoch 1: theta or X @ theta overflowed "
+                              "(learning_rate=1e+300 is too large)")
+    assert str(caught[0].message) == f"sgd: {result.message}"
+    assert_points_at_the_caller(caught[0], __file__)
 
 
 @pytest.mark.parametrize(
